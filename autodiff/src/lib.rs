@@ -1,0 +1,1 @@
+//! Tape-based reverse-mode automatic differentiation over `tensor` (not yet built).

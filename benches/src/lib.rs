@@ -1,0 +1,1 @@
+//! Criterion benchmarks for the tensor kernels (not yet built).

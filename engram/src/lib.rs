@@ -1,0 +1,1 @@
+//! The Engram Neural Network, its baselines and trace monitoring (not yet built).

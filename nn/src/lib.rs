@@ -1,0 +1,1 @@
+//! Neural-network layers, recurrent cells, losses, optimizers and checkpoints (not yet built).

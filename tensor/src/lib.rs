@@ -1,0 +1,60 @@
+//! A strided n-dimensional tensor for teaching and for training small recurrent networks fast.
+//!
+//! # Shape, strides and offset
+//!
+//! A [`Tensor`] is a handle to flat, reference-counted storage plus a [`Layout`]:
+//!
+//! - the **shape** gives the size of each axis, for example `[2, 3]` for a 2 x 3 matrix;
+//! - the **strides** give how many storage positions one step along each axis moves;
+//! - the **offset** is the storage position of the first element.
+//!
+//! The element at `[i, j]` lives at `offset + i * strides[0] + j * strides[1]`. A fresh 2 x 3
+//! tensor is row-major: strides `[3, 1]`, offset 0.
+//!
+//! ```text
+//! storage:  [ a b c d e f ]        shape [2, 3], strides [3, 1], offset 0
+//!             0 1 2 3 4 5           [[a, b, c],
+//!                                    [d, e, f]]
+//! ```
+//!
+//! Views change only the layout, so they are free and share storage:
+//!
+//! - `t()` swaps shape and strides: shape `[3, 2]`, strides `[1, 3]` gives `[[a, d], [b, e], [c, f]]`;
+//! - `narrow(1, 1, 2)` moves the offset to 1 and keeps 2 columns: `[[b, c], [e, f]]`;
+//! - `flip(1)` uses stride `-1` from offset 2: `[[c, b, a], [f, e, d]]`;
+//! - `broadcast_to(&[4, 2, 3])` adds an axis with stride 0 that repeats the matrix 4 times.
+//!
+//! ```
+//! use tensor::{tensor, Tensor};
+//!
+//! let m: Tensor<f32> = tensor!([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]);
+//! let t = m.t()?;
+//! assert_eq!(t.strides(), &[1, 3]);
+//! assert!(t.shares_storage(&m));
+//! assert_eq!(t.to_vec(), vec![1.0, 4.0, 2.0, 5.0, 3.0, 6.0]);
+//! # Ok::<(), tensor::TensorError>(())
+//! ```
+//!
+//! # Where to look next
+//!
+//! `layout.rs` holds every view as a function on layouts, `strided.rs` walks layouts without
+//! allocating, and `ops/` holds the operations by family.
+
+pub mod element;
+pub mod error;
+pub mod layout;
+pub mod literal;
+pub mod ops;
+pub mod shape;
+pub mod strided;
+
+mod display;
+mod random;
+mod tensor;
+mod view;
+
+pub use element::{DType, Element};
+pub use error::{Result, TensorError};
+pub use layout::Layout;
+pub use literal::Literal;
+pub use tensor::Tensor;
