@@ -93,9 +93,10 @@ fn broadcast_case(
 }
 
 type BinaryOp = fn(&Tensor<f32>, &Tensor<f32>) -> tensor::Result<Tensor<f32>>;
+type ScalarReference = fn(f32, f32) -> f32;
 
 /// Every broadcasting binary operation with its scalar reference.
-fn binary_ops() -> Vec<(&'static str, BinaryOp, fn(f32, f32) -> f32)> {
+fn binary_ops() -> Vec<(&'static str, BinaryOp, ScalarReference)> {
     fn mask(condition: bool) -> f32 {
         if condition {
             1.0
