@@ -63,9 +63,11 @@ fn derived_shape(out_shape: &[usize], keep: usize, ones_mask: u8) -> Vec<usize> 
         .collect()
 }
 
+/// An output shape, then the shape and values of each input.
+type BroadcastCase = (Vec<usize>, Vec<usize>, Vec<f32>, Vec<usize>, Vec<f32>);
+
 /// Strategy: an output shape and two input shapes that broadcast to it, with values.
-fn broadcast_case(
-) -> impl Strategy<Value = (Vec<usize>, Vec<usize>, Vec<f32>, Vec<usize>, Vec<f32>)> {
+fn broadcast_case() -> impl Strategy<Value = BroadcastCase> {
     (
         prop::collection::vec(0usize..4, 0..=4),
         0usize..=4,
