@@ -7,8 +7,9 @@
 //! Contiguous runs go to the kernel's slice methods; a run where one input is repeated goes to
 //! the slice-and-scalar methods; anything else runs the scalar function.
 
-use super::kernel::{BinaryKernel, FnBinary};
+use super::kernel::{simd_binary_slices, BinaryKernel, FnBinary};
 use super::parallel::fill_chunks;
+use super::simd::{Vector, VectorBinary};
 use super::walk::ZipPlan;
 use crate::shape::broadcast_shapes;
 use crate::{Element, Result, Tensor};
@@ -55,8 +56,9 @@ pub(crate) fn binary_op<T: Element>(
     Ok(Tensor::from_parts_unchecked(out, &shape))
 }
 
-/// Declares a unit struct implementing [`BinaryKernel`] with the given scalar body.
-macro_rules! scalar_binary_kernel {
+/// Declares a unit struct implementing [`BinaryKernel`] and [`VectorBinary`] from one body,
+/// which must read the same for scalars and vectors (plain arithmetic, `max_of`, `min_of`).
+macro_rules! binary_kernel {
     ($(#[$doc:meta])* $name:ident, |$a:ident, $b:ident| $body:expr) => {
         $(#[$doc])*
         pub(crate) struct $name;
@@ -66,38 +68,53 @@ macro_rules! scalar_binary_kernel {
             fn apply(&self, $a: T, $b: T) -> T {
                 $body
             }
+
+            simd_binary_slices!();
+        }
+
+        impl VectorBinary for $name {
+            #[inline(always)]
+            fn vector<V: Vector>(&self, $a: V, $b: V) -> V {
+                $body
+            }
         }
     };
 }
 
-scalar_binary_kernel!(
+binary_kernel!(
     /// a + b.
     Add, |a, b| a + b
 );
-scalar_binary_kernel!(
+binary_kernel!(
     /// a - b.
     Sub, |a, b| a - b
 );
-scalar_binary_kernel!(
+binary_kernel!(
     /// a * b.
     Mul, |a, b| a * b
 );
-scalar_binary_kernel!(
+binary_kernel!(
     /// a / b.
     Div, |a, b| a / b
 );
-scalar_binary_kernel!(
+binary_kernel!(
     /// max(a, b); NaN propagates.
     Maximum, |a, b| a.max_of(b)
 );
-scalar_binary_kernel!(
+binary_kernel!(
     /// min(a, b); NaN propagates.
     Minimum, |a, b| a.min_of(b)
 );
-scalar_binary_kernel!(
-    /// a^b.
-    Pow, |a, b| a.powf(b)
-);
+
+/// a^b. No vector form: the scalar call is used everywhere.
+pub(crate) struct Pow;
+
+impl<T: Element> BinaryKernel<T> for Pow {
+    #[inline]
+    fn apply(&self, a: T, b: T) -> T {
+        a.powf(b)
+    }
+}
 
 impl<T: Element> Tensor<T> {
     /// Returns `self + other` elementwise, broadcasting both to a common shape.

@@ -7,9 +7,10 @@
 //! of `self` never changes.
 
 use super::binary::Add;
-use super::kernel::{BinaryKernel, FnUnary, UnaryKernel};
+use super::kernel::{simd_binary_slices, BinaryKernel, FnUnary, UnaryKernel};
 use super::parallel::fill_chunks;
 use super::scalar::MulScalar;
+use super::simd::{splat_param, Vector, VectorBinary};
 use super::walk::ZipPlan;
 use crate::{Element, Layout, Result, Tensor, TensorError};
 
@@ -21,6 +22,15 @@ impl<T: Element> BinaryKernel<T> for ScaledAdd<T> {
     #[inline]
     fn apply(&self, a: T, b: T) -> T {
         a + self.0 * b
+    }
+
+    simd_binary_slices!();
+}
+
+impl<T: Element> VectorBinary for ScaledAdd<T> {
+    #[inline(always)]
+    fn vector<V: Vector>(&self, a: V, b: V) -> V {
+        a + splat_param::<V, T>(self.0) * b
     }
 }
 
@@ -75,11 +85,7 @@ fn zip_inplace<T: Element>(
 /// Replaces every element `x` of `target` with `kernel.apply(x)`.
 fn map_inplace_with<T: Element>(target: &mut Tensor<T>, kernel: &impl UnaryKernel<T>) {
     let dst = target.as_mut_slice();
-    fill_chunks(dst, |_, chunk| {
-        for d in chunk {
-            *d = kernel.apply(*d);
-        }
-    });
+    fill_chunks(dst, |_, chunk| kernel.apply_slice_inplace(chunk));
 }
 
 impl<T: Element> Tensor<T> {

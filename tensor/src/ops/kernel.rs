@@ -3,7 +3,8 @@
 //! A kernel defines its scalar function once (`apply`). The drivers in `unary.rs` and
 //! `binary.rs` call the slice methods on every stretch of memory that is contiguous and the
 //! scalar function everywhere else. The slice methods default to plain loops over `apply`;
-//! kernels with a SIMD version (see `simd.rs`) override them for `f32` and `f64`.
+//! kernels with a vector form (see `simd.rs`) override them with [`simd_unary_slices`] or
+//! [`simd_binary_slices`], which run SIMD for `f32` and `f64` and the plain loop otherwise.
 
 use crate::Element;
 
@@ -14,9 +15,19 @@ pub(crate) trait UnaryKernel<T: Element>: Sync + Send {
 
     /// Writes `apply(src[i])` to `dst[i]`; both slices have the same length.
     fn apply_slice(&self, src: &[T], dst: &mut [T]) {
-        for (d, &s) in dst.iter_mut().zip(src) {
-            *d = self.apply(s);
-        }
+        scalar_map_slice(self, src, dst);
+    }
+
+    /// Replaces `data[i]` with `apply(data[i])`.
+    fn apply_slice_inplace(&self, data: &mut [T]) {
+        scalar_map_slice_inplace(self, data);
+    }
+
+    /// True when the slice method computes slightly different values from `apply` (a
+    /// polynomial approximation). Strided inputs are then copied into a small buffer and passed
+    /// through the slice method too, so that the result never depends on the layout.
+    fn gathers_strided(&self) -> bool {
+        false
     }
 }
 
@@ -54,6 +65,85 @@ pub(crate) trait BinaryKernel<T: Element>: Sync + Send {
         }
     }
 }
+
+/// The scalar reference loop of [`UnaryKernel::apply_slice`].
+pub(crate) fn scalar_map_slice<T: Element, K: UnaryKernel<T> + ?Sized>(
+    kernel: &K,
+    src: &[T],
+    dst: &mut [T],
+) {
+    for (d, &s) in dst.iter_mut().zip(src) {
+        *d = kernel.apply(s);
+    }
+}
+
+/// The scalar reference loop of [`UnaryKernel::apply_slice_inplace`].
+pub(crate) fn scalar_map_slice_inplace<T: Element, K: UnaryKernel<T> + ?Sized>(
+    kernel: &K,
+    data: &mut [T],
+) {
+    for d in data {
+        *d = kernel.apply(*d);
+    }
+}
+
+/// Expands, inside an `impl UnaryKernel<T>`, to slice methods that run the kernel's
+/// [`VectorUnary`](super::simd::VectorUnary) form for `f32` and `f64`.
+macro_rules! simd_unary_slices {
+    () => {
+        fn apply_slice(&self, src: &[T], dst: &mut [T]) {
+            if !$crate::ops::simd::map_slice(self, src, dst) {
+                $crate::ops::kernel::scalar_map_slice(self, src, dst);
+            }
+        }
+
+        fn apply_slice_inplace(&self, data: &mut [T]) {
+            if !$crate::ops::simd::map_slice_inplace(self, data) {
+                $crate::ops::kernel::scalar_map_slice_inplace(self, data);
+            }
+        }
+    };
+}
+pub(crate) use simd_unary_slices;
+
+/// Expands, inside an `impl BinaryKernel<T>`, to slice methods that run the kernel's
+/// [`VectorBinary`](super::simd::VectorBinary) form for `f32` and `f64`.
+macro_rules! simd_binary_slices {
+    () => {
+        fn apply_slices(&self, a: &[T], b: &[T], dst: &mut [T]) {
+            if !$crate::ops::simd::zip_slices(self, a, b, dst) {
+                for ((d, &x), &y) in dst.iter_mut().zip(a).zip(b) {
+                    *d = self.apply(x, y);
+                }
+            }
+        }
+
+        fn apply_slice_scalar(&self, a: &[T], b: T, dst: &mut [T]) {
+            if !$crate::ops::simd::zip_slice_scalar(self, a, b, dst) {
+                for (d, &x) in dst.iter_mut().zip(a) {
+                    *d = self.apply(x, b);
+                }
+            }
+        }
+
+        fn apply_scalar_slice(&self, a: T, b: &[T], dst: &mut [T]) {
+            if !$crate::ops::simd::scalar_zip_slice(self, a, b, dst) {
+                for (d, &y) in dst.iter_mut().zip(b) {
+                    *d = self.apply(a, y);
+                }
+            }
+        }
+
+        fn apply_inplace(&self, dst: &mut [T], b: &[T]) {
+            if !$crate::ops::simd::zip_slices_inplace(self, dst, b) {
+                for (d, &y) in dst.iter_mut().zip(b) {
+                    *d = self.apply(*d, y);
+                }
+            }
+        }
+    };
+}
+pub(crate) use simd_binary_slices;
 
 /// A [`UnaryKernel`] made from a closure, for [`Tensor::map`](crate::Tensor::map).
 pub(crate) struct FnUnary<F>(pub F);

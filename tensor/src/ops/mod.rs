@@ -13,5 +13,6 @@ pub mod inplace;
 pub(crate) mod kernel;
 pub mod parallel;
 pub mod scalar;
+pub(crate) mod simd;
 pub mod unary;
 pub(crate) mod walk;

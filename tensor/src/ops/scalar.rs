@@ -2,55 +2,57 @@
 //! div_scalar rsub_scalar`. They never fail, accept any layout and return a contiguous tensor of
 //! the input's shape.
 
-use super::kernel::UnaryKernel;
+use super::kernel::{simd_unary_slices, UnaryKernel};
+use super::simd::{splat_param, Vector, VectorUnary};
 use super::unary::unary_op;
 use crate::{Element, Tensor};
 
-/// x + s.
-pub(crate) struct AddScalar<T>(pub T);
-/// x - s.
-pub(crate) struct SubScalar<T>(pub T);
-/// x * s.
-pub(crate) struct MulScalar<T>(pub T);
-/// x / s.
-pub(crate) struct DivScalar<T>(pub T);
-/// s - x.
-pub(crate) struct RsubScalar<T>(pub T);
+/// Declares a kernel struct holding the scalar `s`, with its scalar and vector forms.
+macro_rules! scalar_kernel {
+    ($(#[$doc:meta])* $name:ident, |$x:ident, $s:ident| $body:expr) => {
+        $(#[$doc])*
+        pub(crate) struct $name<T>(pub T);
 
-impl<T: Element> UnaryKernel<T> for AddScalar<T> {
-    #[inline]
-    fn apply(&self, x: T) -> T {
-        x + self.0
-    }
+        impl<T: Element> UnaryKernel<T> for $name<T> {
+            #[inline]
+            fn apply(&self, $x: T) -> T {
+                let $s = self.0;
+                $body
+            }
+
+            simd_unary_slices!();
+        }
+
+        impl<T: Element> VectorUnary for $name<T> {
+            #[inline(always)]
+            fn vector<V: Vector>(&self, $x: V) -> V {
+                let $s: V = splat_param(self.0);
+                $body
+            }
+        }
+    };
 }
 
-impl<T: Element> UnaryKernel<T> for SubScalar<T> {
-    #[inline]
-    fn apply(&self, x: T) -> T {
-        x - self.0
-    }
-}
-
-impl<T: Element> UnaryKernel<T> for MulScalar<T> {
-    #[inline]
-    fn apply(&self, x: T) -> T {
-        x * self.0
-    }
-}
-
-impl<T: Element> UnaryKernel<T> for DivScalar<T> {
-    #[inline]
-    fn apply(&self, x: T) -> T {
-        x / self.0
-    }
-}
-
-impl<T: Element> UnaryKernel<T> for RsubScalar<T> {
-    #[inline]
-    fn apply(&self, x: T) -> T {
-        self.0 - x
-    }
-}
+scalar_kernel!(
+    /// x + s.
+    AddScalar, |x, s| x + s
+);
+scalar_kernel!(
+    /// x - s.
+    SubScalar, |x, s| x - s
+);
+scalar_kernel!(
+    /// x * s.
+    MulScalar, |x, s| x * s
+);
+scalar_kernel!(
+    /// x / s.
+    DivScalar, |x, s| x / s
+);
+scalar_kernel!(
+    /// s - x.
+    RsubScalar, |x, s| s - x
+);
 
 impl<T: Element> Tensor<T> {
     /// Returns `x + s` for every element.

@@ -7,10 +7,15 @@
 //! runs to the kernel's slice method (SIMD for `f32` and `f64` where `simd.rs` has a kernel) and
 //! calls the scalar function on strided runs.
 
-use super::kernel::{FnUnary, UnaryKernel};
+use super::kernel::{simd_unary_slices, FnUnary, UnaryKernel};
 use super::parallel::fill_chunks;
+use super::simd::{splat_param, Vector, VectorUnary};
 use super::walk::ZipPlan;
 use crate::{Element, Result, Tensor, TensorError};
+
+/// Number of strided elements copied into a stack buffer at a time when a kernel
+/// [gathers](UnaryKernel::gathers_strided) strided input.
+const GATHER_BLOCK: usize = 64;
 
 /// Applies `kernel` to every element of `x` and returns the results as a contiguous tensor of
 /// the same shape.
@@ -25,7 +30,16 @@ pub(crate) fn unary_op<T: Element>(x: &Tensor<T>, kernel: &impl UnaryKernel<T>) 
             let dst = &mut chunk[at - first..at - first + len];
             match step {
                 1 => kernel.apply_slice(&src[start..start + len], dst),
-                0 => dst.fill(kernel.apply(src[start])),
+                // A repeated element: compute it once, through the slice method so that the
+                // value matches the contiguous path bit for bit.
+                0 => {
+                    let mut value = [T::ZERO];
+                    kernel.apply_slice(&src[start..start + 1], &mut value);
+                    dst.fill(value[0]);
+                }
+                _ if kernel.gathers_strided() => {
+                    map_strided_gathered(kernel, src, start, step, dst)
+                }
                 _ => {
                     let mut position = start as isize;
                     for d in dst {
@@ -39,9 +53,32 @@ pub(crate) fn unary_op<T: Element>(x: &Tensor<T>, kernel: &impl UnaryKernel<T>) 
     Tensor::from_parts_unchecked(out, x.shape())
 }
 
-/// Declares a unit struct implementing [`UnaryKernel`] with the given scalar body.
-macro_rules! scalar_unary_kernel {
-    ($(#[$doc:meta])* $name:ident, |$x:ident| $body:expr) => {
+/// Fills `dst` with `kernel` applied to `src[start + i * step]`, copying the inputs into a stack
+/// buffer block by block so that the kernel's slice method (its SIMD form) does the work.
+fn map_strided_gathered<T: Element>(
+    kernel: &impl UnaryKernel<T>,
+    src: &[T],
+    start: usize,
+    step: isize,
+    dst: &mut [T],
+) {
+    let mut buffer = [T::ZERO; GATHER_BLOCK];
+    let mut position = start as isize;
+    for block in dst.chunks_mut(GATHER_BLOCK) {
+        let inputs = &mut buffer[..block.len()];
+        for slot in inputs.iter_mut() {
+            *slot = src[position as usize];
+            position += step;
+        }
+        kernel.apply_slice(inputs, block);
+    }
+}
+
+/// Declares a unit struct implementing [`UnaryKernel`] and [`VectorUnary`] from a scalar body
+/// and a vector body. `gather` says whether the vector body rounds differently from the scalar
+/// one (see [`UnaryKernel::gathers_strided`]).
+macro_rules! unary_kernel {
+    ($(#[$doc:meta])* $name:ident, |$x:ident| $body:expr, |$v:ident| $vector:expr, gather: $gather:expr) => {
         $(#[$doc])*
         pub(crate) struct $name;
 
@@ -50,52 +87,71 @@ macro_rules! scalar_unary_kernel {
             fn apply(&self, $x: T) -> T {
                 $body
             }
+
+            simd_unary_slices!();
+
+            fn gathers_strided(&self) -> bool {
+                $gather
+            }
+        }
+
+        impl VectorUnary for $name {
+            #[inline(always)]
+            fn vector<V: Vector>(&self, $v: V) -> V {
+                $vector
+            }
         }
     };
 }
 
-scalar_unary_kernel!(
+unary_kernel!(
     /// -x.
-    Neg, |x| -x
+    Neg, |x| -x, |v| v.neg(), gather: false
 );
-scalar_unary_kernel!(
+unary_kernel!(
     /// |x|.
-    Abs, |x| x.abs()
+    Abs, |x| x.abs(), |v| v.abs(), gather: false
 );
-scalar_unary_kernel!(
-    /// e^x.
-    Exp, |x| x.exp()
+unary_kernel!(
+    /// e^x; the vector form is the polynomial of `simd.rs`.
+    Exp, |x| x.exp(), |v| v.exp(), gather: true
 );
-scalar_unary_kernel!(
-    /// ln x.
-    Ln, |x| x.ln()
+unary_kernel!(
+    /// sqrt x, correctly rounded in both forms.
+    Sqrt, |x| x.sqrt(), |v| v.sqrt(), gather: false
 );
-scalar_unary_kernel!(
-    /// sqrt x.
-    Sqrt, |x| x.sqrt()
+unary_kernel!(
+    /// 1 / x, a true division in both forms.
+    Recip, |x| T::ONE / x, |v| V::splat(V::Scalar::ONE) / v, gather: false
 );
-scalar_unary_kernel!(
-    /// 1 / x.
-    Recip, |x| T::ONE / x
+unary_kernel!(
+    /// tanh x; the vector form is the polynomial of `simd.rs`.
+    Tanh, |x| x.tanh(), |v| v.tanh(), gather: true
 );
-scalar_unary_kernel!(
-    /// tanh x.
-    Tanh, |x| x.tanh()
+unary_kernel!(
+    /// 1 / (1 + e^-x), computed without overflow; the vector form uses the polynomial e^x.
+    Sigmoid, |x| x.sigmoid(), |v| v.sigmoid(), gather: true
 );
-scalar_unary_kernel!(
-    /// 1 / (1 + e^-x), computed without overflow.
-    Sigmoid, |x| x.sigmoid()
-);
-scalar_unary_kernel!(
+unary_kernel!(
     /// max(x, 0); NaN stays NaN.
-    Relu, |x| x.max_of(T::ZERO)
+    Relu, |x| x.max_of(T::ZERO), |v| v.max_of(V::splat(V::Scalar::ZERO)), gather: false
 );
-scalar_unary_kernel!(
+unary_kernel!(
     /// x * x.
-    Square, |x| x * x
+    Square, |x| x * x, |v| v * v, gather: false
 );
 
-/// x^p for a fixed exponent p.
+/// ln x. No vector form: the scalar call is used everywhere.
+pub(crate) struct Ln;
+
+impl<T: Element> UnaryKernel<T> for Ln {
+    #[inline]
+    fn apply(&self, x: T) -> T {
+        x.ln()
+    }
+}
+
+/// x^p for a fixed exponent p. No vector form: the scalar call is used everywhere.
 pub(crate) struct Powf<T>(pub T);
 
 impl<T: Element> UnaryKernel<T> for Powf<T> {
@@ -107,14 +163,23 @@ impl<T: Element> UnaryKernel<T> for Powf<T> {
 
 /// min(max(x, lo), hi); NaN stays NaN.
 pub(crate) struct Clamp<T> {
-    lo: T,
-    hi: T,
+    pub(crate) lo: T,
+    pub(crate) hi: T,
 }
 
 impl<T: Element> UnaryKernel<T> for Clamp<T> {
     #[inline]
     fn apply(&self, x: T) -> T {
         x.max_of(self.lo).min_of(self.hi)
+    }
+
+    simd_unary_slices!();
+}
+
+impl<T: Element> VectorUnary for Clamp<T> {
+    #[inline(always)]
+    fn vector<V: Vector>(&self, x: V) -> V {
+        x.max_of(splat_param(self.lo)).min_of(splat_param(self.hi))
     }
 }
 
