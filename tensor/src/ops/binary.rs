@@ -8,10 +8,10 @@
 //! the slice-and-scalar methods; anything else runs the scalar function.
 
 use super::kernel::{simd_binary_slices, BinaryKernel, FnBinary};
-use super::parallel::fill_chunks;
+use super::parallel::fill_new;
 use super::simd::{Vector, VectorBinary};
 use super::walk::ZipPlan;
-use crate::shape::broadcast_shapes;
+use crate::shape::{broadcast_shapes, num_elements};
 use crate::{Element, Result, Tensor};
 
 /// Broadcasts `lhs` and `rhs` together, applies `kernel` to every pair of elements and returns a
@@ -26,33 +26,49 @@ pub(crate) fn binary_op<T: Element>(
     rhs: &Tensor<T>,
     kernel: &impl BinaryKernel<T>,
 ) -> Result<Tensor<T>> {
+    // Same shape and both contiguous: two slices, no layout walk.
+    if lhs.shape() == rhs.shape() {
+        if let (Some(a), Some(b)) = (lhs.as_slice(), rhs.as_slice()) {
+            // SAFETY: `apply_slices` initialises all of `chunk`.
+            let out = unsafe {
+                fill_new(a.len(), |first, chunk| {
+                    let range = first..first + chunk.len();
+                    kernel.apply_slices(&a[range.clone()], &b[range], chunk)
+                })
+            };
+            return Ok(Tensor::from_parts_unchecked(out, lhs.shape()));
+        }
+    }
+
     let shape = broadcast_shapes(op, lhs.shape(), rhs.shape())?;
     let lhs_layout = lhs.layout().broadcast_to(&shape)?;
     let rhs_layout = rhs.layout().broadcast_to(&shape)?;
-
-    let mut out = vec![T::ZERO; crate::shape::num_elements(&shape)];
     let plan = ZipPlan::new([&lhs_layout, &rhs_layout]);
     let steps = plan.run_steps();
     let (a, b) = (lhs.storage(), rhs.storage());
 
-    fill_chunks(&mut out, |first, chunk| {
-        plan.for_segments(first, first + chunk.len(), |at, [sa, sb], len| {
-            let dst = &mut chunk[at - first..at - first + len];
-            match steps {
-                [1, 1] => kernel.apply_slices(&a[sa..sa + len], &b[sb..sb + len], dst),
-                [1, 0] => kernel.apply_slice_scalar(&a[sa..sa + len], b[sb], dst),
-                [0, 1] => kernel.apply_scalar_slice(a[sa], &b[sb..sb + len], dst),
-                [step_a, step_b] => {
-                    let (mut pa, mut pb) = (sa as isize, sb as isize);
-                    for d in dst {
-                        *d = kernel.apply(a[pa as usize], b[pb as usize]);
-                        pa += step_a;
-                        pb += step_b;
+    // SAFETY: the segments of `for_segments` cover `first..first + chunk.len()` exactly, and
+    // every branch below initialises all of its `dst`.
+    let out = unsafe {
+        fill_new(num_elements(&shape), |first, chunk| {
+            plan.for_segments(first, first + chunk.len(), |at, [sa, sb], len| {
+                let dst = &mut chunk[at - first..at - first + len];
+                match steps {
+                    [1, 1] => kernel.apply_slices(&a[sa..sa + len], &b[sb..sb + len], dst),
+                    [1, 0] => kernel.apply_slice_scalar(&a[sa..sa + len], b[sb], dst),
+                    [0, 1] => kernel.apply_scalar_slice(a[sa], &b[sb..sb + len], dst),
+                    [step_a, step_b] => {
+                        let (mut pa, mut pb) = (sa as isize, sb as isize);
+                        for d in dst {
+                            d.write(kernel.apply(a[pa as usize], b[pb as usize]));
+                            pa += step_a;
+                            pb += step_b;
+                        }
                     }
                 }
-            }
-        });
-    });
+            })
+        })
+    };
     Ok(Tensor::from_parts_unchecked(out, &shape))
 }
 

@@ -10,7 +10,7 @@
 
 use super::binary::binary_op;
 use super::kernel::BinaryKernel;
-use super::parallel::fill_chunks;
+use super::parallel::fill_new;
 use super::walk::ZipPlan;
 use crate::shape::{broadcast_shapes, num_elements};
 use crate::{Element, Result, Tensor};
@@ -141,28 +141,31 @@ impl<T: Element> Tensor<T> {
             on_false.layout().broadcast_to(&shape)?,
         ];
 
-        let mut out = vec![T::ZERO; num_elements(&shape)];
         let plan = ZipPlan::new([&layouts[0], &layouts[1], &layouts[2]]);
         let steps = plan.run_steps();
         let data = [mask.storage(), on_true.storage(), on_false.storage()];
 
-        fill_chunks(&mut out, |first, chunk| {
-            plan.for_segments(first, first + chunk.len(), |at, starts, len| {
-                let dst = &mut chunk[at - first..at - first + len];
-                let mut position = starts.map(|s| s as isize);
-                for d in dst {
-                    let [m, t, f] = position;
-                    *d = if data[0][m as usize] != T::ZERO {
-                        data[1][t as usize]
-                    } else {
-                        data[2][f as usize]
-                    };
-                    for k in 0..3 {
-                        position[k] += steps[k];
+        // SAFETY: the segments of `for_segments` cover `first..first + chunk.len()` exactly,
+        // and the loop writes every element of each segment.
+        let out = unsafe {
+            fill_new(num_elements(&shape), |first, chunk| {
+                plan.for_segments(first, first + chunk.len(), |at, starts, len| {
+                    let dst = &mut chunk[at - first..at - first + len];
+                    let mut position = starts.map(|s| s as isize);
+                    for d in dst {
+                        let [m, t, f] = position;
+                        d.write(if data[0][m as usize] != T::ZERO {
+                            data[1][t as usize]
+                        } else {
+                            data[2][f as usize]
+                        });
+                        for (p, step) in position.iter_mut().zip(steps) {
+                            *p += step;
+                        }
                     }
-                }
-            });
-        });
+                })
+            })
+        };
         Ok(Tensor::from_parts_unchecked(out, &shape))
     }
 }

@@ -6,6 +6,8 @@
 //! kernels with a vector form (see `simd.rs`) override them with [`simd_unary_slices`] or
 //! [`simd_binary_slices`], which run SIMD for `f32` and `f64` and the plain loop otherwise.
 
+use std::mem::MaybeUninit;
+
 use crate::Element;
 
 /// A function of one element, with an optional fast path over contiguous slices.
@@ -13,8 +15,9 @@ pub(crate) trait UnaryKernel<T: Element>: Sync + Send {
     /// The function on one element.
     fn apply(&self, x: T) -> T;
 
-    /// Writes `apply(src[i])` to `dst[i]`; both slices have the same length.
-    fn apply_slice(&self, src: &[T], dst: &mut [T]) {
+    /// Writes `apply(src[i])` to `dst[i]`, initialising all of `dst`; both slices have the same
+    /// length.
+    fn apply_slice(&self, src: &[T], dst: &mut [MaybeUninit<T>]) {
         scalar_map_slice(self, src, dst);
     }
 
@@ -37,24 +40,25 @@ pub(crate) trait BinaryKernel<T: Element>: Sync + Send {
     /// The function on one pair of elements.
     fn apply(&self, a: T, b: T) -> T;
 
-    /// Writes `apply(a[i], b[i])` to `dst[i]`; all slices have the same length.
-    fn apply_slices(&self, a: &[T], b: &[T], dst: &mut [T]) {
+    /// Writes `apply(a[i], b[i])` to `dst[i]`, initialising all of `dst`; all slices have the
+    /// same length.
+    fn apply_slices(&self, a: &[T], b: &[T], dst: &mut [MaybeUninit<T>]) {
         for ((d, &x), &y) in dst.iter_mut().zip(a).zip(b) {
-            *d = self.apply(x, y);
+            d.write(self.apply(x, y));
         }
     }
 
-    /// Writes `apply(a[i], b)` to `dst[i]`.
-    fn apply_slice_scalar(&self, a: &[T], b: T, dst: &mut [T]) {
+    /// Writes `apply(a[i], b)` to `dst[i]`, initialising all of `dst`.
+    fn apply_slice_scalar(&self, a: &[T], b: T, dst: &mut [MaybeUninit<T>]) {
         for (d, &x) in dst.iter_mut().zip(a) {
-            *d = self.apply(x, b);
+            d.write(self.apply(x, b));
         }
     }
 
-    /// Writes `apply(a, b[i])` to `dst[i]`.
-    fn apply_scalar_slice(&self, a: T, b: &[T], dst: &mut [T]) {
+    /// Writes `apply(a, b[i])` to `dst[i]`, initialising all of `dst`.
+    fn apply_scalar_slice(&self, a: T, b: &[T], dst: &mut [MaybeUninit<T>]) {
         for (d, &y) in dst.iter_mut().zip(b) {
-            *d = self.apply(a, y);
+            d.write(self.apply(a, y));
         }
     }
 
@@ -70,10 +74,10 @@ pub(crate) trait BinaryKernel<T: Element>: Sync + Send {
 pub(crate) fn scalar_map_slice<T: Element, K: UnaryKernel<T> + ?Sized>(
     kernel: &K,
     src: &[T],
-    dst: &mut [T],
+    dst: &mut [MaybeUninit<T>],
 ) {
     for (d, &s) in dst.iter_mut().zip(src) {
-        *d = kernel.apply(s);
+        d.write(kernel.apply(s));
     }
 }
 
@@ -91,7 +95,7 @@ pub(crate) fn scalar_map_slice_inplace<T: Element, K: UnaryKernel<T> + ?Sized>(
 /// [`VectorUnary`](super::simd::VectorUnary) form for `f32` and `f64`.
 macro_rules! simd_unary_slices {
     () => {
-        fn apply_slice(&self, src: &[T], dst: &mut [T]) {
+        fn apply_slice(&self, src: &[T], dst: &mut [std::mem::MaybeUninit<T>]) {
             if !$crate::ops::simd::map_slice(self, src, dst) {
                 $crate::ops::kernel::scalar_map_slice(self, src, dst);
             }
@@ -110,26 +114,26 @@ pub(crate) use simd_unary_slices;
 /// [`VectorBinary`](super::simd::VectorBinary) form for `f32` and `f64`.
 macro_rules! simd_binary_slices {
     () => {
-        fn apply_slices(&self, a: &[T], b: &[T], dst: &mut [T]) {
+        fn apply_slices(&self, a: &[T], b: &[T], dst: &mut [std::mem::MaybeUninit<T>]) {
             if !$crate::ops::simd::zip_slices(self, a, b, dst) {
                 for ((d, &x), &y) in dst.iter_mut().zip(a).zip(b) {
-                    *d = self.apply(x, y);
+                    d.write(self.apply(x, y));
                 }
             }
         }
 
-        fn apply_slice_scalar(&self, a: &[T], b: T, dst: &mut [T]) {
+        fn apply_slice_scalar(&self, a: &[T], b: T, dst: &mut [std::mem::MaybeUninit<T>]) {
             if !$crate::ops::simd::zip_slice_scalar(self, a, b, dst) {
                 for (d, &x) in dst.iter_mut().zip(a) {
-                    *d = self.apply(x, b);
+                    d.write(self.apply(x, b));
                 }
             }
         }
 
-        fn apply_scalar_slice(&self, a: T, b: &[T], dst: &mut [T]) {
+        fn apply_scalar_slice(&self, a: T, b: &[T], dst: &mut [std::mem::MaybeUninit<T>]) {
             if !$crate::ops::simd::scalar_zip_slice(self, a, b, dst) {
                 for (d, &y) in dst.iter_mut().zip(b) {
-                    *d = self.apply(a, y);
+                    d.write(self.apply(a, y));
                 }
             }
         }

@@ -7,8 +7,10 @@
 //! runs to the kernel's slice method (SIMD for `f32` and `f64` where `simd.rs` has a kernel) and
 //! calls the scalar function on strided runs.
 
+use std::mem::MaybeUninit;
+
 use super::kernel::{simd_unary_slices, FnUnary, UnaryKernel};
-use super::parallel::fill_chunks;
+use super::parallel::fill_new;
 use super::simd::{splat_param, Vector, VectorUnary};
 use super::walk::ZipPlan;
 use crate::{Element, Result, Tensor, TensorError};
@@ -20,37 +22,60 @@ const GATHER_BLOCK: usize = 64;
 /// Applies `kernel` to every element of `x` and returns the results as a contiguous tensor of
 /// the same shape.
 pub(crate) fn unary_op<T: Element>(x: &Tensor<T>, kernel: &impl UnaryKernel<T>) -> Tensor<T> {
-    let mut out = vec![T::ZERO; x.num_elements()];
-    let plan = ZipPlan::new([x.layout()]);
-    let [step] = plan.run_steps();
     let src = x.storage();
 
-    fill_chunks(&mut out, |first, chunk| {
-        plan.for_segments(first, first + chunk.len(), |at, [start], len| {
-            let dst = &mut chunk[at - first..at - first + len];
-            match step {
-                1 => kernel.apply_slice(&src[start..start + len], dst),
-                // A repeated element: compute it once, through the slice method so that the
-                // value matches the contiguous path bit for bit.
-                0 => {
-                    let mut value = [T::ZERO];
-                    kernel.apply_slice(&src[start..start + 1], &mut value);
-                    dst.fill(value[0]);
-                }
-                _ if kernel.gathers_strided() => {
-                    map_strided_gathered(kernel, src, start, step, dst)
-                }
-                _ => {
-                    let mut position = start as isize;
-                    for d in dst {
-                        *d = kernel.apply(src[position as usize]);
-                        position += step;
+    // Contiguous input: one slice, no layout walk.
+    if let Some(input) = x.as_slice() {
+        // SAFETY: `apply_slice` initialises all of `chunk`.
+        let out = unsafe {
+            fill_new(input.len(), |first, chunk| {
+                kernel.apply_slice(&input[first..first + chunk.len()], chunk)
+            })
+        };
+        return Tensor::from_parts_unchecked(out, x.shape());
+    }
+
+    let plan = ZipPlan::new([x.layout()]);
+    let [step] = plan.run_steps();
+    // SAFETY: the segments of `for_segments` cover `first..first + chunk.len()` exactly, and
+    // every branch below initialises all of its `dst`.
+    let out = unsafe {
+        fill_new(x.num_elements(), |first, chunk| {
+            plan.for_segments(first, first + chunk.len(), |at, [start], len| {
+                let dst = &mut chunk[at - first..at - first + len];
+                match step {
+                    1 => kernel.apply_slice(&src[start..start + len], dst),
+                    // A repeated element: compute it once, through the slice method so that
+                    // the value matches the contiguous path bit for bit.
+                    0 => {
+                        let value = map_one(kernel, src[start]);
+                        for d in dst {
+                            d.write(value);
+                        }
+                    }
+                    _ if kernel.gathers_strided() => {
+                        map_strided_gathered(kernel, src, start, step, dst)
+                    }
+                    _ => {
+                        let mut position = start as isize;
+                        for d in dst {
+                            d.write(kernel.apply(src[position as usize]));
+                            position += step;
+                        }
                     }
                 }
-            }
-        });
-    });
+            })
+        })
+    };
     Tensor::from_parts_unchecked(out, x.shape())
+}
+
+/// Applies the slice method of `kernel` to one element.
+fn map_one<T: Element>(kernel: &impl UnaryKernel<T>, x: T) -> T {
+    let mut value = [MaybeUninit::uninit()];
+    kernel.apply_slice(&[x], &mut value);
+    // SAFETY: `apply_slice` initialises every element of its output.
+    unsafe { value[0].assume_init() }
 }
 
 /// Fills `dst` with `kernel` applied to `src[start + i * step]`, copying the inputs into a stack
@@ -60,7 +85,7 @@ fn map_strided_gathered<T: Element>(
     src: &[T],
     start: usize,
     step: isize,
-    dst: &mut [T],
+    dst: &mut [MaybeUninit<T>],
 ) {
     let mut buffer = [T::ZERO; GATHER_BLOCK];
     let mut position = start as isize;

@@ -1,6 +1,7 @@
 //! [`Vector`] for `wide::f32x8` and `wide::f64x4`: lane loads and stores, NaN-aware `max` and
 //! `min`, and the polynomial `exp` described in the parent module.
 
+use std::mem::MaybeUninit;
 use std::ops::BitXor;
 
 use wide::{f32x8, f64x4, i32x8, i64x4, CmpGe, CmpLe, CmpLt};
@@ -85,6 +86,12 @@ impl Vector for f32x8 {
         dst[..8].copy_from_slice(&self.to_array());
     }
     #[inline(always)]
+    fn store_uninit(self, dst: &mut [MaybeUninit<f32>]) {
+        for (d, v) in dst[..8].iter_mut().zip(self.to_array()) {
+            d.write(v);
+        }
+    }
+    #[inline(always)]
     fn neg(self) -> Self {
         self.bitxor(f32x8::splat(-0.0))
     }
@@ -165,6 +172,12 @@ impl Vector for f64x4 {
     #[inline(always)]
     fn store(self, dst: &mut [f64]) {
         dst[..4].copy_from_slice(&self.to_array());
+    }
+    #[inline(always)]
+    fn store_uninit(self, dst: &mut [MaybeUninit<f64>]) {
+        for (d, v) in dst[..4].iter_mut().zip(self.to_array()) {
+            d.write(v);
+        }
     }
     #[inline(always)]
     fn neg(self) -> Self {

@@ -36,6 +36,7 @@
 //! the x86-64 baseline.
 
 use std::any::TypeId;
+use std::mem::MaybeUninit;
 use std::ops::{Add, Div, Mul, Sub};
 
 use wide::{f32x8, f64x4};
@@ -65,6 +66,8 @@ pub(crate) trait Vector:
     fn load(src: &[Self::Scalar]) -> Self;
     /// Stores the lanes into the first `LANES` elements of `dst`.
     fn store(self, dst: &mut [Self::Scalar]);
+    /// Writes the lanes into the first `LANES` elements of `dst`, initialising them.
+    fn store_uninit(self, dst: &mut [MaybeUninit<Self::Scalar>]);
 
     /// Flips the sign bit of every lane (`-x`, so `-0.0` for `0.0`).
     fn neg(self) -> Self;
@@ -166,72 +169,83 @@ fn same_scalar<T: Element, U: Element>(value: T) -> U {
     U::from_f64(value.to_f64())
 }
 
-/// Calls `body(i, count)` for the vectors covering `len` elements: `count == LANES` for whole
-/// vectors, then once with the `len % LANES` remaining elements (if any), which the body loads
-/// with [`load_padded`] and stores with [`store_partial`].
+/// Copies up to `LANES` elements into a zero-padded lane buffer, for the last partial vector.
 #[inline(always)]
-fn for_each_vector<V: Vector>(len: usize, mut body: impl FnMut(usize, usize)) {
-    let whole = len - len % V::LANES;
-    let mut i = 0;
-    while i < whole {
-        body(i, V::LANES);
-        i += V::LANES;
-    }
-    if whole < len {
-        body(whole, len - whole);
-    }
-}
-
-/// Loads `count <= LANES` elements from `src[start..]`, padding with zeros.
-#[inline(always)]
-fn load_padded<V: Vector>(src: &[V::Scalar], start: usize, count: usize) -> V {
-    if count == V::LANES {
-        return V::load(&src[start..]);
-    }
+fn padded<V: Vector>(tail: &[V::Scalar]) -> V {
     let mut buffer = [V::Scalar::ZERO; 8];
-    buffer[..count].copy_from_slice(&src[start..start + count]);
+    buffer[..tail.len()].copy_from_slice(tail);
     V::load(&buffer)
 }
 
-/// Stores the first `count <= LANES` lanes of `value` into `dst[start..]`.
+/// Stores the first `dst.len()` lanes of `value`, for the last partial vector.
 #[inline(always)]
-fn store_partial<V: Vector>(value: V, dst: &mut [V::Scalar], start: usize, count: usize) {
-    if count == V::LANES {
-        value.store(&mut dst[start..]);
-        return;
-    }
+fn store_tail<V: Vector>(value: V, dst: &mut [V::Scalar]) {
     let mut buffer = [V::Scalar::ZERO; 8];
     value.store(&mut buffer);
-    dst[start..start + count].copy_from_slice(&buffer[..count]);
+    dst.copy_from_slice(&buffer[..dst.len()]);
 }
 
-fn map_lanes<V: Vector, K: VectorUnary>(kernel: &K, src: &[V::Scalar], dst: &mut [V::Scalar]) {
+/// Writes the first `dst.len()` lanes of `value`, for the last partial vector.
+#[inline(always)]
+fn store_tail_uninit<V: Vector>(value: V, dst: &mut [MaybeUninit<V::Scalar>]) {
+    let mut buffer = [V::Scalar::ZERO; 8];
+    value.store(&mut buffer);
+    for (d, &v) in dst.iter_mut().zip(&buffer) {
+        d.write(v);
+    }
+}
+
+// The loops below walk whole vectors with `chunks_exact` (no bounds checks in the loop) and
+// then push the remaining elements through the same kernel, zero-padded, so the tail gets the
+// same arithmetic as the rest.
+
+fn map_lanes<V: Vector, K: VectorUnary>(
+    kernel: &K,
+    src: &[V::Scalar],
+    dst: &mut [MaybeUninit<V::Scalar>],
+) {
     debug_assert_eq!(src.len(), dst.len());
-    for_each_vector::<V>(dst.len(), |i, count| {
-        let x = load_padded::<V>(src, i, count);
-        store_partial(kernel.vector(x), dst, i, count);
-    });
+    let mut dst_chunks = dst.chunks_exact_mut(V::LANES);
+    let mut src_chunks = src.chunks_exact(V::LANES);
+    for (d, x) in (&mut dst_chunks).zip(&mut src_chunks) {
+        kernel.vector(V::load(x)).store_uninit(d);
+    }
+    let tail = dst_chunks.into_remainder();
+    if !tail.is_empty() {
+        store_tail_uninit(kernel.vector(padded::<V>(src_chunks.remainder())), tail);
+    }
 }
 
 fn map_lanes_inplace<V: Vector, K: VectorUnary>(kernel: &K, data: &mut [V::Scalar]) {
-    for_each_vector::<V>(data.len(), |i, count| {
-        let x = load_padded::<V>(data, i, count);
-        store_partial(kernel.vector(x), data, i, count);
-    });
+    let mut chunks = data.chunks_exact_mut(V::LANES);
+    for d in &mut chunks {
+        kernel.vector(V::load(d)).store(d);
+    }
+    let tail = chunks.into_remainder();
+    if !tail.is_empty() {
+        store_tail(kernel.vector(padded::<V>(tail)), tail);
+    }
 }
 
 fn zip_lanes<V: Vector, K: VectorBinary>(
     kernel: &K,
     a: &[V::Scalar],
     b: &[V::Scalar],
-    dst: &mut [V::Scalar],
+    dst: &mut [MaybeUninit<V::Scalar>],
 ) {
     debug_assert!(a.len() == dst.len() && b.len() == dst.len());
-    for_each_vector::<V>(dst.len(), |i, count| {
-        let x = load_padded::<V>(a, i, count);
-        let y = load_padded::<V>(b, i, count);
-        store_partial(kernel.vector(x, y), dst, i, count);
-    });
+    let mut dst_chunks = dst.chunks_exact_mut(V::LANES);
+    let mut a_chunks = a.chunks_exact(V::LANES);
+    let mut b_chunks = b.chunks_exact(V::LANES);
+    for ((d, x), y) in (&mut dst_chunks).zip(&mut a_chunks).zip(&mut b_chunks) {
+        kernel.vector(V::load(x), V::load(y)).store_uninit(d);
+    }
+    let tail = dst_chunks.into_remainder();
+    if !tail.is_empty() {
+        let x = padded::<V>(a_chunks.remainder());
+        let y = padded::<V>(b_chunks.remainder());
+        store_tail_uninit(kernel.vector(x, y), tail);
+    }
 }
 
 fn zip_lanes_inplace<V: Vector, K: VectorBinary>(
@@ -240,47 +254,73 @@ fn zip_lanes_inplace<V: Vector, K: VectorBinary>(
     b: &[V::Scalar],
 ) {
     debug_assert_eq!(b.len(), dst.len());
-    for_each_vector::<V>(dst.len(), |i, count| {
-        let x = load_padded::<V>(dst, i, count);
-        let y = load_padded::<V>(b, i, count);
-        store_partial(kernel.vector(x, y), dst, i, count);
-    });
+    let mut dst_chunks = dst.chunks_exact_mut(V::LANES);
+    let mut b_chunks = b.chunks_exact(V::LANES);
+    for (d, y) in (&mut dst_chunks).zip(&mut b_chunks) {
+        kernel.vector(V::load(d), V::load(y)).store(d);
+    }
+    let tail = dst_chunks.into_remainder();
+    if !tail.is_empty() {
+        let x = padded::<V>(tail);
+        let y = padded::<V>(b_chunks.remainder());
+        store_tail(kernel.vector(x, y), tail);
+    }
 }
 
 fn zip_lanes_scalar<V: Vector, K: VectorBinary>(
     kernel: &K,
     a: &[V::Scalar],
     b: V::Scalar,
-    dst: &mut [V::Scalar],
+    dst: &mut [MaybeUninit<V::Scalar>],
 ) {
     let y = V::splat(b);
-    for_each_vector::<V>(dst.len(), |i, count| {
-        let x = load_padded::<V>(a, i, count);
-        store_partial(kernel.vector(x, y), dst, i, count);
-    });
+    let mut dst_chunks = dst.chunks_exact_mut(V::LANES);
+    let mut a_chunks = a.chunks_exact(V::LANES);
+    for (d, x) in (&mut dst_chunks).zip(&mut a_chunks) {
+        kernel.vector(V::load(x), y).store_uninit(d);
+    }
+    let tail = dst_chunks.into_remainder();
+    if !tail.is_empty() {
+        store_tail_uninit(kernel.vector(padded::<V>(a_chunks.remainder()), y), tail);
+    }
 }
 
 fn scalar_zip_lanes<V: Vector, K: VectorBinary>(
     kernel: &K,
     a: V::Scalar,
     b: &[V::Scalar],
-    dst: &mut [V::Scalar],
+    dst: &mut [MaybeUninit<V::Scalar>],
 ) {
     let x = V::splat(a);
-    for_each_vector::<V>(dst.len(), |i, count| {
-        let y = load_padded::<V>(b, i, count);
-        store_partial(kernel.vector(x, y), dst, i, count);
-    });
+    let mut dst_chunks = dst.chunks_exact_mut(V::LANES);
+    let mut b_chunks = b.chunks_exact(V::LANES);
+    for (d, y) in (&mut dst_chunks).zip(&mut b_chunks) {
+        kernel.vector(x, V::load(y)).store_uninit(d);
+    }
+    let tail = dst_chunks.into_remainder();
+    if !tail.is_empty() {
+        store_tail_uninit(kernel.vector(x, padded::<V>(b_chunks.remainder())), tail);
+    }
 }
 
 /// Writes `kernel(src[i])` to `dst[i]` with SIMD. Returns `false`, writing nothing, when `T` is
 /// neither `f32` nor `f64`.
-pub(crate) fn map_slice<T: Element, K: VectorUnary>(kernel: &K, src: &[T], dst: &mut [T]) -> bool {
-    if let (Some(s), Some(d)) = (same_type::<T, f32>(src), same_type_mut::<T, f32>(dst)) {
+pub(crate) fn map_slice<T: Element, K: VectorUnary>(
+    kernel: &K,
+    src: &[T],
+    dst: &mut [MaybeUninit<T>],
+) -> bool {
+    if let (Some(s), Some(d)) = (
+        same_type::<T, f32>(src),
+        same_type_mut::<MaybeUninit<T>, MaybeUninit<f32>>(dst),
+    ) {
         map_lanes::<f32x8, K>(kernel, s, d);
         return true;
     }
-    if let (Some(s), Some(d)) = (same_type::<T, f64>(src), same_type_mut::<T, f64>(dst)) {
+    if let (Some(s), Some(d)) = (
+        same_type::<T, f64>(src),
+        same_type_mut::<MaybeUninit<T>, MaybeUninit<f64>>(dst),
+    ) {
         map_lanes::<f64x4, K>(kernel, s, d);
         return true;
     }
@@ -305,7 +345,7 @@ pub(crate) fn zip_slices<T: Element, K: VectorBinary>(
     kernel: &K,
     a: &[T],
     b: &[T],
-    dst: &mut [T],
+    dst: &mut [MaybeUninit<T>],
 ) -> bool {
     if let (Some(x), Some(y), Some(d)) = (same_type(a), same_type(b), same_type_mut(dst)) {
         zip_lanes::<f32x8, K>(kernel, x, y, d);
@@ -340,13 +380,19 @@ pub(crate) fn zip_slice_scalar<T: Element, K: VectorBinary>(
     kernel: &K,
     a: &[T],
     b: T,
-    dst: &mut [T],
+    dst: &mut [MaybeUninit<T>],
 ) -> bool {
-    if let (Some(x), Some(d)) = (same_type::<T, f32>(a), same_type_mut::<T, f32>(dst)) {
+    if let (Some(x), Some(d)) = (
+        same_type::<T, f32>(a),
+        same_type_mut::<MaybeUninit<T>, MaybeUninit<f32>>(dst),
+    ) {
         zip_lanes_scalar::<f32x8, K>(kernel, x, same_scalar(b), d);
         return true;
     }
-    if let (Some(x), Some(d)) = (same_type::<T, f64>(a), same_type_mut::<T, f64>(dst)) {
+    if let (Some(x), Some(d)) = (
+        same_type::<T, f64>(a),
+        same_type_mut::<MaybeUninit<T>, MaybeUninit<f64>>(dst),
+    ) {
         zip_lanes_scalar::<f64x4, K>(kernel, x, same_scalar(b), d);
         return true;
     }
@@ -358,13 +404,19 @@ pub(crate) fn scalar_zip_slice<T: Element, K: VectorBinary>(
     kernel: &K,
     a: T,
     b: &[T],
-    dst: &mut [T],
+    dst: &mut [MaybeUninit<T>],
 ) -> bool {
-    if let (Some(y), Some(d)) = (same_type::<T, f32>(b), same_type_mut::<T, f32>(dst)) {
+    if let (Some(y), Some(d)) = (
+        same_type::<T, f32>(b),
+        same_type_mut::<MaybeUninit<T>, MaybeUninit<f32>>(dst),
+    ) {
         scalar_zip_lanes::<f32x8, K>(kernel, same_scalar(a), y, d);
         return true;
     }
-    if let (Some(y), Some(d)) = (same_type::<T, f64>(b), same_type_mut::<T, f64>(dst)) {
+    if let (Some(y), Some(d)) = (
+        same_type::<T, f64>(b),
+        same_type_mut::<MaybeUninit<T>, MaybeUninit<f64>>(dst),
+    ) {
         scalar_zip_lanes::<f64x4, K>(kernel, same_scalar(a), y, d);
         return true;
     }

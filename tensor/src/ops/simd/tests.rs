@@ -7,7 +7,20 @@ use crate::ops::inplace::ScaledAdd;
 use crate::ops::kernel::{scalar_map_slice, BinaryKernel, UnaryKernel};
 use crate::ops::scalar::{AddScalar, DivScalar, MulScalar, RsubScalar, SubScalar};
 use crate::ops::unary::{Abs, Clamp, Exp, Neg, Recip, Relu, Sigmoid, Sqrt, Square, Tanh};
+use std::mem::MaybeUninit;
+
 use crate::Element;
+
+/// Runs `write` on an output buffer pre-filled with a sentinel value and returns the buffer, so
+/// that an element the kernel forgot to write shows up as -7777.
+fn written<T: Element>(len: usize, write: impl FnOnce(&mut [MaybeUninit<T>])) -> Vec<T> {
+    let mut out = vec![MaybeUninit::new(T::from_f64(-7777.0)); len];
+    write(&mut out);
+    // SAFETY: every element was initialised with the sentinel before `write` ran.
+    out.into_iter()
+        .map(|v| unsafe { v.assume_init() })
+        .collect()
+}
 
 /// Distance in units in the last place between two finite values of the same type, counted
 /// as the number of representable values between them.
@@ -45,8 +58,7 @@ fn sweep(low: f64, high: f64, count: usize) -> Vec<f64> {
 /// Largest ulp error of `kernel`'s SIMD form against `reference` over `inputs`, for `f32`.
 fn max_ulp_f32(kernel: &impl UnaryKernel<f32>, inputs: &[f64], reference: fn(f32) -> f32) -> u64 {
     let src: Vec<f32> = inputs.iter().map(|&v| v as f32).collect();
-    let mut dst = vec![0.0f32; src.len()];
-    kernel.apply_slice(&src, &mut dst);
+    let dst = written(src.len(), |d| kernel.apply_slice(&src, d));
     src.iter()
         .zip(&dst)
         .map(|(&x, &got)| ulp_distance_f32(got, reference(x)))
@@ -55,8 +67,7 @@ fn max_ulp_f32(kernel: &impl UnaryKernel<f32>, inputs: &[f64], reference: fn(f32
 }
 
 fn max_ulp_f64(kernel: &impl UnaryKernel<f64>, inputs: &[f64], reference: fn(f64) -> f64) -> u64 {
-    let mut dst = vec![0.0f64; inputs.len()];
-    kernel.apply_slice(inputs, &mut dst);
+    let dst = written(inputs.len(), |d| kernel.apply_slice(inputs, d));
     inputs
         .iter()
         .zip(&dst)
@@ -90,10 +101,8 @@ fn lengths(lanes: usize) -> [usize; 6] {
 
 /// Runs the SIMD slice method and the scalar twin of a unary kernel and returns both.
 fn unary_both<T: Element>(kernel: &impl UnaryKernel<T>, src: &[T]) -> (Vec<T>, Vec<T>) {
-    let mut simd = vec![T::ZERO; src.len()];
-    kernel.apply_slice(src, &mut simd);
-    let mut scalar = vec![T::ZERO; src.len()];
-    scalar_map_slice(kernel, src, &mut scalar);
+    let simd = written(src.len(), |d| kernel.apply_slice(src, d));
+    let scalar = written(src.len(), |d| scalar_map_slice(kernel, src, d));
     (simd, scalar)
 }
 
@@ -188,8 +197,7 @@ fn check_binary<T: Element>(name: &str, kernel: &impl BinaryKernel<T>, a: &[T], 
         .collect();
     let render = |v: &[T]| v.iter().map(|x| format!("{x:?}")).collect::<Vec<_>>();
 
-    let mut dst = vec![T::ZERO; a.len()];
-    kernel.apply_slices(a, b, &mut dst);
+    let dst = written(a.len(), |d| kernel.apply_slices(a, b, d));
     assert_eq!(render(&dst), want, "{name} slices, length {}", a.len());
 
     let mut inplace = a.to_vec();
@@ -202,8 +210,7 @@ fn check_binary<T: Element>(name: &str, kernel: &impl BinaryKernel<T>, a: &[T], 
     );
 
     if let Some(&s) = b.first() {
-        let mut dst = vec![T::ZERO; a.len()];
-        kernel.apply_slice_scalar(a, s, &mut dst);
+        let dst = written(a.len(), |d| kernel.apply_slice_scalar(a, s, d));
         let want: Vec<String> = a
             .iter()
             .map(|&x| format!("{:?}", kernel.apply(x, s)))
@@ -215,8 +222,7 @@ fn check_binary<T: Element>(name: &str, kernel: &impl BinaryKernel<T>, a: &[T], 
             a.len()
         );
 
-        let mut dst = vec![T::ZERO; b.len()];
-        kernel.apply_scalar_slice(s, b, &mut dst);
+        let dst = written(b.len(), |d| kernel.apply_scalar_slice(s, b, d));
         let want: Vec<String> = b
             .iter()
             .map(|&y| format!("{:?}", kernel.apply(s, y)))
