@@ -88,8 +88,8 @@ fn main() {
             }
             black_box(out);
         });
-        let strided_one = one_thread
-            .install(|| best_time(runs, || drop(black_box(transposed.mul_scalar(2.0)))));
+        let strided_one =
+            one_thread.install(|| best_time(runs, || drop(black_box(transposed.mul_scalar(2.0)))));
         let strided_pool = best_time(runs, || drop(black_box(transposed.mul_scalar(2.0))));
 
         let n = side * side;

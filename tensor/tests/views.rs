@@ -256,3 +256,42 @@ fn stepped_slice_add_scalar() {
         vec![10.0, 8.0, 6.0, 4.0, 2.0, 0.0]
     );
 }
+
+#[test]
+fn large_views_match_contiguous_on_threads() {
+    // 1100 x 2000 = 2.2 million elements: above both threading thresholds, so the output is
+    // filled chunk by chunk on the rayon pool from a transposed (strided) input.
+    let data: Vec<f32> = (0..1100 * 2000usize)
+        .map(|i| ((i * 7919) % 1000) as f32 / 250.0 - 2.0)
+        .collect();
+    let base = Tensor::from_vec(data, &[1100, 2000]).unwrap();
+    let view = base.t().unwrap();
+    let copy = view.contiguous();
+    for (name, op) in unary_ops() {
+        assert_eq!(bits(&op(&view)), bits(&op(&copy)), "{name}");
+    }
+    let other = view.flip(1).unwrap();
+    let other_copy = other.contiguous();
+    assert_eq!(
+        bits(&view.add(&other).unwrap()),
+        bits(&copy.add(&other_copy).unwrap())
+    );
+    let mut updated = view.clone();
+    updated.scaled_add_inplace(0.5, &other).unwrap();
+    let mut want = copy.clone();
+    want.scaled_add_inplace(0.5, &other_copy).unwrap();
+    assert_eq!(bits(&updated), bits(&want));
+
+    // Element by element, for the threaded strided and contiguous paths.
+    let doubled: Vec<f32> = copy.to_vec().iter().map(|x| x * 2.0).collect();
+    assert_eq!(view.mul_scalar(2.0).to_vec(), doubled);
+    assert_eq!(copy.mul_scalar(2.0).to_vec(), doubled);
+    let sum = copy.add(&other_copy).unwrap().to_vec();
+    let naive: Vec<f32> = copy
+        .to_vec()
+        .iter()
+        .zip(other_copy.to_vec())
+        .map(|(x, y)| x + y)
+        .collect();
+    assert_eq!(sum, naive);
+}

@@ -8,7 +8,7 @@
 //! the slice-and-scalar methods; anything else runs the scalar function.
 
 use super::kernel::{simd_binary_slices, BinaryKernel, FnBinary};
-use super::parallel::fill_new;
+use super::parallel::{fill_new, Cost};
 use super::simd::{Vector, VectorBinary};
 use super::walk::ZipPlan;
 use crate::shape::{broadcast_shapes, num_elements};
@@ -31,7 +31,7 @@ pub(crate) fn binary_op<T: Element>(
         if let (Some(a), Some(b)) = (lhs.as_slice(), rhs.as_slice()) {
             // SAFETY: `apply_slices` initialises all of `chunk`.
             let out = unsafe {
-                fill_new(a.len(), |first, chunk| {
+                fill_new(a.len(), kernel.cost(), |first, chunk| {
                     let range = first..first + chunk.len();
                     kernel.apply_slices(&a[range.clone()], &b[range], chunk)
                 })
@@ -50,7 +50,7 @@ pub(crate) fn binary_op<T: Element>(
     // SAFETY: the segments of `for_segments` cover `first..first + chunk.len()` exactly, and
     // every branch below initialises all of its `dst`.
     let out = unsafe {
-        fill_new(num_elements(&shape), |first, chunk| {
+        fill_new(num_elements(&shape), kernel.cost(), |first, chunk| {
             plan.for_segments(first, first + chunk.len(), |at, [sa, sb], len| {
                 let dst = &mut chunk[at - first..at - first + len];
                 match steps {
@@ -129,6 +129,10 @@ impl<T: Element> BinaryKernel<T> for Pow {
     #[inline]
     fn apply(&self, a: T, b: T) -> T {
         a.powf(b)
+    }
+
+    fn cost(&self) -> Cost {
+        Cost::Costly
     }
 }
 

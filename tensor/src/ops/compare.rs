@@ -10,7 +10,7 @@
 
 use super::binary::binary_op;
 use super::kernel::BinaryKernel;
-use super::parallel::fill_new;
+use super::parallel::{fill_new, Cost};
 use super::walk::ZipPlan;
 use crate::shape::{broadcast_shapes, num_elements};
 use crate::{Element, Result, Tensor};
@@ -148,7 +148,7 @@ impl<T: Element> Tensor<T> {
         // SAFETY: the segments of `for_segments` cover `first..first + chunk.len()` exactly,
         // and the loop writes every element of each segment.
         let out = unsafe {
-            fill_new(num_elements(&shape), |first, chunk| {
+            fill_new(num_elements(&shape), Cost::Cheap, |first, chunk| {
                 plan.for_segments(first, first + chunk.len(), |at, starts, len| {
                     let dst = &mut chunk[at - first..at - first + len];
                     let mut position = starts.map(|s| s as isize);

@@ -65,7 +65,7 @@ fn zip_inplace<T: Element>(
     let src = other.storage();
 
     let dst = target.as_mut_slice();
-    fill_chunks(dst, |first, chunk| {
+    fill_chunks(dst, kernel.cost(), |first, chunk| {
         plan.for_segments(first, first + chunk.len(), |at, [start], len| {
             let piece = &mut chunk[at - first..at - first + len];
             if step == 1 {
@@ -85,7 +85,9 @@ fn zip_inplace<T: Element>(
 /// Replaces every element `x` of `target` with `kernel.apply(x)`.
 fn map_inplace_with<T: Element>(target: &mut Tensor<T>, kernel: &impl UnaryKernel<T>) {
     let dst = target.as_mut_slice();
-    fill_chunks(dst, |_, chunk| kernel.apply_slice_inplace(chunk));
+    fill_chunks(dst, kernel.cost(), |_, chunk| {
+        kernel.apply_slice_inplace(chunk)
+    });
 }
 
 impl<T: Element> Tensor<T> {

@@ -8,6 +8,7 @@
 
 use std::mem::MaybeUninit;
 
+use super::parallel::Cost;
 use crate::Element;
 
 /// A function of one element, with an optional fast path over contiguous slices.
@@ -24,6 +25,11 @@ pub(crate) trait UnaryKernel<T: Element>: Sync + Send {
     /// Replaces `data[i]` with `apply(data[i])`.
     fn apply_slice_inplace(&self, data: &mut [T]) {
         scalar_map_slice_inplace(self, data);
+    }
+
+    /// Work per element, which sets the threading threshold.
+    fn cost(&self) -> Cost {
+        Cost::Cheap
     }
 
     /// True when the slice method computes slightly different values from `apply` (a
@@ -67,6 +73,11 @@ pub(crate) trait BinaryKernel<T: Element>: Sync + Send {
         for (d, &y) in dst.iter_mut().zip(b) {
             *d = self.apply(*d, y);
         }
+    }
+
+    /// Work per element, which sets the threading threshold.
+    fn cost(&self) -> Cost {
+        Cost::Cheap
     }
 }
 

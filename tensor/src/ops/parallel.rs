@@ -1,26 +1,66 @@
 //! When elementwise kernels split their output over rayon threads.
 //!
-//! Every elementwise driver writes a fresh row-major output buffer. Below
-//! [`PARALLEL_MIN_ELEMENTS`] it fills the buffer on the calling thread; above it, the buffer is
-//! cut into chunks of [`PARALLEL_CHUNK`] elements that threads fill independently. Each element
-//! is computed by the same scalar or SIMD code either way, so results do not depend on the
-//! number of threads.
+//! Every elementwise driver writes a fresh row-major output buffer. Below a size threshold it
+//! fills the buffer on the calling thread; above it, the buffer is cut into chunks of
+//! [`PARALLEL_CHUNK`] elements that threads fill independently. The threshold depends on the
+//! [`Cost`] of one element: [`PARALLEL_MIN_ELEMENTS`] for arithmetic, which is limited by memory
+//! bandwidth, and [`PARALLEL_MIN_ELEMENTS_COSTLY`] for transcendental functions, which are
+//! limited by computation. Each element is computed by the same scalar or SIMD code either way,
+//! so results do not depend on the number of threads.
 
 use std::mem::MaybeUninit;
 
 use rayon::prelude::*;
 
-/// Output size (in elements) from which elementwise kernels run on several threads.
-pub const PARALLEL_MIN_ELEMENTS: usize = 1 << 16;
+/// How much work one output element takes, which decides when threads pay for themselves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cost {
+    /// A few arithmetic instructions per element (`add`, `relu`, comparisons): memory-bound.
+    Cheap,
+    /// A transcendental function per element (`exp`, `tanh`, `ln`, `powf`): compute-bound.
+    Costly,
+}
+
+/// Output size (in elements) from which cheap elementwise kernels run on several threads.
+///
+/// Chosen with `examples/parallel_threshold.rs` (f32 `add`, one-thread pool against the default
+/// pool, both thresholds set to 0): on a 2-core x86-64 machine with a load average of about 14,
+/// two threads were slower than one up to 2^20 elements (2^20: 447 us against 488 us) and
+/// faster at 2^21 in one run out of two (4.6 ms against 1.6 ms).
+///
+/// NOTE: measured on a busy machine, so the value is conservative; an idle machine with more
+/// cores probably gains from threads at smaller sizes.
+pub const PARALLEL_MIN_ELEMENTS: usize = 1 << 21;
+
+/// Output size (in elements) from which costly elementwise kernels run on several threads.
+///
+/// Chosen with the same example and machine as [`PARALLEL_MIN_ELEMENTS`], timing f32 `exp`:
+/// two threads were slower than one up to 2^19 elements (2^19: 2.2 ms against 3.3 ms) and
+/// about twice as fast from 2^20 (8.4 ms against 3.0 ms).
+pub const PARALLEL_MIN_ELEMENTS_COSTLY: usize = 1 << 20;
+
+impl Cost {
+    /// The output size from which kernels of this cost run on several threads.
+    pub fn parallel_threshold(self) -> usize {
+        match self {
+            Cost::Cheap => PARALLEL_MIN_ELEMENTS,
+            Cost::Costly => PARALLEL_MIN_ELEMENTS_COSTLY,
+        }
+    }
+}
 
 /// Elements per parallel task.
 pub const PARALLEL_CHUNK: usize = 1 << 14;
 
 /// Calls `fill(first, chunk)` over `out` cut into chunks, where `first` is the position of
-/// `chunk[0]` in `out`. Runs on the calling thread when `out` is shorter than
-/// [`PARALLEL_MIN_ELEMENTS`], otherwise over rayon's pool.
-pub(crate) fn fill_chunks<T: Send>(out: &mut [T], fill: impl Fn(usize, &mut [T]) + Sync + Send) {
-    if out.len() < PARALLEL_MIN_ELEMENTS {
+/// `chunk[0]` in `out`. Runs on the calling thread when `out` is shorter than the threshold of
+/// `cost`, otherwise over rayon's pool.
+pub(crate) fn fill_chunks<T: Send>(
+    out: &mut [T],
+    cost: Cost,
+    fill: impl Fn(usize, &mut [T]) + Sync + Send,
+) {
+    if out.len() < cost.parallel_threshold() {
         fill(0, out);
         return;
     }
@@ -38,10 +78,11 @@ pub(crate) fn fill_chunks<T: Send>(out: &mut [T], fill: impl Fn(usize, &mut [T])
 /// safe: the vector is then dropped with length 0.
 pub(crate) unsafe fn fill_new<T: Send>(
     len: usize,
+    cost: Cost,
     fill: impl Fn(usize, &mut [MaybeUninit<T>]) + Sync + Send,
 ) -> Vec<T> {
     let mut out = Vec::with_capacity(len);
-    fill_chunks(&mut out.spare_capacity_mut()[..len], fill);
+    fill_chunks(&mut out.spare_capacity_mut()[..len], cost, fill);
     // SAFETY: the chunks cover positions 0..len, and the caller guarantees that `fill` wrote
     // every element of each chunk.
     unsafe { out.set_len(len) };

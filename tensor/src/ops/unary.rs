@@ -10,7 +10,7 @@
 use std::mem::MaybeUninit;
 
 use super::kernel::{simd_unary_slices, FnUnary, UnaryKernel};
-use super::parallel::fill_new;
+use super::parallel::{fill_new, Cost};
 use super::simd::{splat_param, Vector, VectorUnary};
 use super::walk::ZipPlan;
 use crate::{Element, Result, Tensor, TensorError};
@@ -28,7 +28,7 @@ pub(crate) fn unary_op<T: Element>(x: &Tensor<T>, kernel: &impl UnaryKernel<T>) 
     if let Some(input) = x.as_slice() {
         // SAFETY: `apply_slice` initialises all of `chunk`.
         let out = unsafe {
-            fill_new(input.len(), |first, chunk| {
+            fill_new(input.len(), kernel.cost(), |first, chunk| {
                 kernel.apply_slice(&input[first..first + chunk.len()], chunk)
             })
         };
@@ -40,7 +40,7 @@ pub(crate) fn unary_op<T: Element>(x: &Tensor<T>, kernel: &impl UnaryKernel<T>) 
     // SAFETY: the segments of `for_segments` cover `first..first + chunk.len()` exactly, and
     // every branch below initialises all of its `dst`.
     let out = unsafe {
-        fill_new(x.num_elements(), |first, chunk| {
+        fill_new(x.num_elements(), kernel.cost(), |first, chunk| {
             plan.for_segments(first, first + chunk.len(), |at, [start], len| {
                 let dst = &mut chunk[at - first..at - first + len];
                 match step {
@@ -118,6 +118,14 @@ macro_rules! unary_kernel {
             fn gathers_strided(&self) -> bool {
                 $gather
             }
+
+            fn cost(&self) -> Cost {
+                if $gather {
+                    Cost::Costly
+                } else {
+                    Cost::Cheap
+                }
+            }
         }
 
         impl VectorUnary for $name {
@@ -174,6 +182,10 @@ impl<T: Element> UnaryKernel<T> for Ln {
     fn apply(&self, x: T) -> T {
         x.ln()
     }
+
+    fn cost(&self) -> Cost {
+        Cost::Costly
+    }
 }
 
 /// x^p for a fixed exponent p. No vector form: the scalar call is used everywhere.
@@ -183,6 +195,10 @@ impl<T: Element> UnaryKernel<T> for Powf<T> {
     #[inline]
     fn apply(&self, x: T) -> T {
         x.powf(self.0)
+    }
+
+    fn cost(&self) -> Cost {
+        Cost::Costly
     }
 }
 
