@@ -1,1 +1,17 @@
 //! Tensor operations, one file per family.
+//!
+//! Elementwise operations: `unary.rs` (functions of one tensor), `binary.rs` (two tensors with
+//! broadcasting), `scalar.rs` (a tensor and a number), `compare.rs` (masks and `where_cond`),
+//! `inplace.rs` (updates through copy on write) and `arith.rs` (the `+ - * /` operators). They
+//! share the kernel traits in `kernel.rs`, the layout walker in `walk.rs`, the SIMD kernels in
+//! `simd.rs` and the threading rule in `parallel.rs`.
+
+pub mod arith;
+pub mod binary;
+pub mod compare;
+pub mod inplace;
+pub(crate) mod kernel;
+pub mod parallel;
+pub mod scalar;
+pub mod unary;
+pub(crate) mod walk;
