@@ -57,4 +57,5 @@ pub use element::{DType, Element};
 pub use error::{Result, TensorError};
 pub use layout::Layout;
 pub use literal::Literal;
+pub use ops::index::Indices;
 pub use tensor::Tensor;
