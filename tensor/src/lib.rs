@@ -44,6 +44,7 @@ pub mod element;
 pub mod error;
 pub mod layout;
 pub mod literal;
+pub mod matmul;
 pub mod ops;
 pub mod shape;
 pub mod strided;
