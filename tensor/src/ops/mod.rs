@@ -4,4 +4,6 @@ pub mod index;
 pub mod join;
 pub mod reduce;
 mod reduce_kernels;
+mod reduce_plan;
+mod reduce_simd;
 pub mod softmax;

@@ -19,7 +19,7 @@
 
 use rayon::prelude::*;
 
-use crate::ops::index::split_at_axis;
+use crate::ops::index::{row_major, split_at_axis};
 use crate::ops::reduce::PARALLEL_THRESHOLD;
 use crate::shape::normalize_axis;
 use crate::{Element, Result, Tensor};
@@ -100,7 +100,7 @@ impl<T: Element> Tensor<T> {
     fn softmax_form(&self, op: &'static str, axis: isize, form: Form) -> Result<Tensor<T>> {
         let axis = normalize_axis(op, axis, self.rank())?;
         let (outer, len, inner) = split_at_axis(self.shape(), axis);
-        let mut data = self.contiguous().to_vec();
+        let mut data = row_major(self).into_owned();
         if data.is_empty() {
             return Ok(Tensor::from_parts_unchecked(data, self.shape()));
         }
