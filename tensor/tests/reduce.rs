@@ -462,3 +462,26 @@ fn large_sums_match_f64_reference() {
         }
     }
 }
+
+#[test]
+fn softmax_nan_and_inf_lanes() {
+    let t: Tensor<f64> = tensor!([[f64::NAN, 0.0], [f64::INFINITY, 0.0], [1.0, 1.0]]);
+    let s = t.softmax(1).unwrap().to_vec();
+    assert!(s[..4].iter().all(|v| v.is_nan()), "{s:?}");
+    assert_eq!(s[4..], [0.5, 0.5]);
+}
+
+#[test]
+fn softmax_columns_with_neg_inf() {
+    // Axis 0 of a 2 x 3 matrix: column 0 is all -inf, the others are ordinary.
+    let n = f64::NEG_INFINITY;
+    let t: Tensor<f64> = tensor!([[n, 0.0, 5.0], [n, 0.0, f64::NEG_INFINITY]]);
+    let s = t.softmax(0).unwrap().to_vec();
+    assert_eq!(s, vec![0.0, 0.5, 1.0, 0.0, 0.5, 0.0]);
+    let l = t.log_softmax(0).unwrap().to_vec();
+    assert_eq!(l[0], n);
+    assert_eq!(l[3], n);
+    assert!((l[1] + 2f64.ln()).abs() < 1e-15);
+    assert_eq!(l[2], 0.0);
+    assert_eq!(l[5], n);
+}
