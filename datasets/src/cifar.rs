@@ -96,7 +96,8 @@ impl Cifar10 {
     /// [`DatasetError::CifarRecordSize`] when the length is not a multiple of 3,073 bytes and
     /// [`DatasetError::LabelOutOfRange`] when a label byte is 10 or more.
     pub fn parse_records(bytes: &[u8], file: &str) -> Result<(Vec<u8>, Vec<u8>)> {
-        if bytes.len() % RECORD_SIZE != 0 {
+        let partial_record = bytes.len() % RECORD_SIZE;
+        if partial_record > 0 {
             return Err(DatasetError::CifarRecordSize {
                 file: file.to_string(),
                 len: bytes.len() as u64,

@@ -36,8 +36,12 @@ pub trait SequenceDataset {
     ///
     /// # Errors
     /// [`DatasetError::InvalidArgument`] when `index >= len()` or `inputs` has the wrong length.
-    fn write_example(&self, index: usize, inputs: &mut [f32], targets: &mut Vec<usize>)
-        -> Result<()>;
+    fn write_example(
+        &self,
+        index: usize,
+        inputs: &mut [f32],
+        targets: &mut Vec<usize>,
+    ) -> Result<()>;
 
     /// Returns a new data set holding the examples at `indices`, in that order.
     ///
@@ -129,7 +133,9 @@ pub(crate) fn check_example_args(
     if inputs != expected_inputs {
         return Err(DatasetError::invalid(
             op,
-            format!("the input buffer holds {inputs} values, but one example has {expected_inputs}"),
+            format!(
+                "the input buffer holds {inputs} values, but one example has {expected_inputs}"
+            ),
         ));
     }
     Ok(())

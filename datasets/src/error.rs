@@ -76,7 +76,9 @@ pub enum DatasetError {
         found: &'static str,
     },
     /// An IDX file has the wrong number of dimensions for its role.
-    #[error("{file}: expected an IDX array with {expected} dimensions, found {found} (dims {dims:?})")]
+    #[error(
+        "{file}: expected an IDX array with {expected} dimensions, found {found} (dims {dims:?})"
+    )]
     IdxRank {
         /// The file being parsed.
         file: String,
@@ -154,7 +156,9 @@ pub enum DatasetError {
         record: usize,
     },
     /// An image has a different size than the other images of its data set.
-    #[error("{file}: images are {found:?} (rows, columns, channels) but {expected:?} was expected")]
+    #[error(
+        "{file}: images are {found:?} (rows, columns, channels) but {expected:?} was expected"
+    )]
     ImageSize {
         /// The file being parsed.
         file: String,

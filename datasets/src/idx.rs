@@ -304,7 +304,8 @@ impl IdxArray {
     /// Encodes the array as IDX bytes (uncompressed).
     pub fn to_bytes(&self) -> Vec<u8> {
         let element = self.data.element();
-        let mut out = Vec::with_capacity(4 + 4 * self.dims.len() + self.data.len() * element.size());
+        let mut out =
+            Vec::with_capacity(4 + 4 * self.dims.len() + self.data.len() * element.size());
         // `new` guarantees at most 255 dims, each below 2^32.
         out.extend([0, 0, element.code(), self.dims.len() as u8]);
         for &d in &self.dims {

@@ -278,10 +278,7 @@ impl SequenceDataset for ImageSet {
 
 /// Checks that every label is below `num_classes`.
 pub(crate) fn check_labels(file: &str, labels: &[u8], num_classes: usize) -> Result<()> {
-    match labels
-        .iter()
-        .position(|&l| usize::from(l) >= num_classes)
-    {
+    match labels.iter().position(|&l| usize::from(l) >= num_classes) {
         Some(index) => Err(DatasetError::LabelOutOfRange {
             file: file.to_string(),
             index,

@@ -40,7 +40,8 @@ impl SequenceSet {
             ));
         }
         let count = targets.len() / target_len;
-        if targets.len() % target_len != 0 || inputs.len() != count * time_steps * features {
+        let partial_targets = targets.len() % target_len;
+        if partial_targets > 0 || inputs.len() != count * time_steps * features {
             return Err(DatasetError::invalid(
                 op,
                 format!(
@@ -109,7 +110,13 @@ impl SequenceDataset for SequenceSet {
         targets: &mut Vec<usize>,
     ) -> Result<()> {
         let per_example = self.example_len();
-        check_example_args("write_example", index, self.len(), inputs.len(), per_example)?;
+        check_example_args(
+            "write_example",
+            index,
+            self.len(),
+            inputs.len(),
+            per_example,
+        )?;
         inputs.copy_from_slice(&self.inputs[index * per_example..(index + 1) * per_example]);
         let t = self.target_len;
         targets.extend_from_slice(&self.targets[index * t..(index + 1) * t]);

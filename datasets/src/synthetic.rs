@@ -79,7 +79,9 @@ impl AssociativeRecall {
 
         for example in inputs.chunks_exact_mut(time_steps * features) {
             let keys = sample(&mut rng, num_keys, num_pairs);
-            let values: Vec<usize> = (0..num_pairs).map(|_| rng.gen_range(0..num_values)).collect();
+            let values: Vec<usize> = (0..num_pairs)
+                .map(|_| rng.gen_range(0..num_values))
+                .collect();
             for (pair, key) in keys.iter().enumerate() {
                 example[2 * pair * features + key] = 1.0;
                 example[(2 * pair + 1) * features + num_keys + values[pair]] = 1.0;
