@@ -46,7 +46,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 }
 
-/// The spelling of the word of frequency rank `rank`: the rank in bijective base 26 (`a`, ...,
+/// Spells the word of frequency rank `rank`: the rank in bijective base 26 (`a`, ...,
 /// `z`, `aa`, ...), so frequent words are short, plus a suffix to reach WikiText's mean length.
 fn spell(rank: usize) -> String {
     let mut letters = Vec::new();
@@ -109,7 +109,10 @@ fn load(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
     println!("train tokens: {}", train.len());
     println!("train lines: {}", train.lines());
     println!("vocabulary: {}", corpus.vocab().len());
-    println!("valid unk rate: {:.4}", corpus.split(Split::Valid).unk_rate());
+    println!(
+        "valid unk rate: {:.4}",
+        corpus.split(Split::Valid).unk_rate()
+    );
     println!("test unk rate: {:.4}", corpus.split(Split::Test).unk_rate());
     println!(
         "load time: {seconds:.2} s ({:.1} M tokens/s)",

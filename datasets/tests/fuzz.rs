@@ -7,7 +7,7 @@ use common::write_file;
 use datasets::{Cifar10, IdxArray, IdxData, Mnist, Split, Vocabulary};
 use proptest::prelude::*;
 
-/// A valid IDX file of u8 elements with the given dims, element `i` equal to `i % 251`.
+/// Encodes a valid IDX file of u8 elements with the given dims, element `i` equal to `i % 251`.
 fn idx_bytes(dims: &[usize]) -> Vec<u8> {
     let count = dims.iter().product();
     let data = (0..count).map(|i| (i % 251) as u8).collect();
