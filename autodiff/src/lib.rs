@@ -80,9 +80,9 @@
 //!   [`Tape::no_grad`] take no gradient and add no node.
 //! - [`Tape::backward`] seeds 1 for a one-element output; [`Tape::backward_with_seed`] takes an
 //!   explicit seed for any shape.
-//! - [`Tape::clear`] empties the tape between training steps (the [`Tape`] doc shows a
-//!   training loop); model parameters re-enter each step through
-//!   [`Tape::leaf_keyed`], and their gradients are read with [`Gradients::get_key`].
+//! - [`Tape::clear`] empties the tape between training steps, as the training loop in the
+//!   [`Tape`] doc shows. Model parameters re-enter each step through [`Tape::leaf_keyed`], and
+//!   [`Gradients::get_key`] returns their gradients.
 //! - [`Tape::custom_op`] records a fused operation with a hand-written backward rule, and
 //!   [`check_gradients`] compares any such rule with finite differences.
 //!

@@ -23,11 +23,11 @@ use crate::grads::{accumulate, Gradients};
 use crate::var::{NodeHandle, Var};
 use crate::{AutodiffError, Result};
 
-/// A backward rule: maps the output gradient to one gradient per input. The mask says which
-/// inputs are tracked, so a rule may skip work for the others and return `None` there.
+/// A backward rule, which maps the output gradient to one gradient per input. The mask marks
+/// the tracked inputs, so a rule may skip work for the others and return `None` there.
 pub(crate) type BackwardFn<T> = Box<dyn Fn(&Tensor<T>, &[bool]) -> Result<Vec<Option<Tensor<T>>>>>;
 
-/// What created a node.
+/// The origin of a node: a leaf, a keyed leaf or an operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum NodeKind {
     /// A variable created by [`Tape::leaf`].
@@ -148,7 +148,8 @@ impl<T: Element> Tape<T> {
     }
 
     /// Creates a tracked variable bound to `key`, or returns the variable already bound to
-    /// `key` since the last [`Tape::clear`] (whose value is kept; `value` is then ignored).
+    /// `key` since the last [`Tape::clear`]. In that case the stored value is kept and `value`
+    /// is ignored.
     ///
     /// A model parameter used at every time step thus becomes one leaf, and its gradient, summed
     /// over all uses, is found with [`Gradients::get_key`]. Inside [`Tape::no_grad`] this binds
@@ -320,8 +321,8 @@ impl<T: Element> Tape<T> {
 
     /// Records a user-defined operation, for fusing several steps into one node.
     ///
-    /// `output` is the value already computed from `inputs`; `backward` maps the gradient of
-    /// `output` to one gradient per input, in order (`None` for an input that takes none).
+    /// `output` is the value already computed from `inputs`. `backward` maps the gradient of
+    /// `output` to one gradient per input, in order, with `None` for an input that takes none.
     /// Each returned gradient must have its input's shape; the backward pass checks this and
     /// returns [`AutodiffError::GradientShape`] or [`AutodiffError::GradientCount`] otherwise.
     ///
