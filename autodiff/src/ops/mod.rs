@@ -8,6 +8,7 @@ mod index;
 mod join;
 mod matmul;
 mod norm;
+mod operators;
 mod reduce;
 mod softmax;
 mod view;
