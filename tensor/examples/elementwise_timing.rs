@@ -1,8 +1,9 @@
-//! Times elementwise operations against plain scalar loops, on one rayon thread and on the
-//! default pool, for a range of sizes. The figures choose the threading threshold in
-//! `ops/parallel.rs` and check that no operation is slower than a plain loop.
+//! Times elementwise operations against plain scalar loops that compute the same values, to
+//! check that no layout is slower than the loop a user would write by hand.
 //!
-//! Run with `cargo run --release -p tensor --example elementwise_timing`.
+//! Run with `cargo run --release -p tensor --example elementwise_timing`. Each row prints
+//! nanoseconds per output element for the plain loop and for the tensor operation (threads as
+//! configured in `ops/parallel.rs`).
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -25,88 +26,133 @@ fn best_time(runs: usize, mut f: impl FnMut()) -> Duration {
         .expect("at least one batch")
 }
 
-/// Nanoseconds per element of the median call.
-fn per_element(duration: Duration, len: usize) -> f64 {
-    duration.as_nanos() as f64 / len as f64
+/// Prints one row: the plain loop and the tensor operation, in nanoseconds per element.
+fn report(name: &str, len: usize, plain: Duration, tensor: Duration) {
+    let per_element = |d: Duration| d.as_nanos() as f64 / len as f64;
+    println!(
+        "{name:<28} {len:>9} {:>9.3} {:>9.3} {:>7.2}x",
+        per_element(plain),
+        per_element(tensor),
+        plain.as_secs_f64() / tensor.as_secs_f64()
+    );
 }
 
 fn main() {
-    let one_thread = rayon::ThreadPoolBuilder::new()
-        .num_threads(1)
-        .build()
-        .expect("a one-thread pool");
     println!(
-        "{:>9} {:>8} | {:>7} {:>7} {:>7} | {:>7} {:>7} {:>7} | {:>7} {:>7} | {:>7} {:>7} {:>7}",
-        "size",
-        "",
-        "loop",
-        "1 thr",
-        "pool",
-        "exp loop",
-        "1 thr",
-        "pool",
-        "t(x) 1",
-        "pool",
-        "strided",
-        "1 thr",
-        "pool"
+        "{:<28} {:>9} {:>9} {:>9} {:>8}",
+        "operation (f32)", "elements", "loop ns", "tensor ns", "speedup"
     );
-    for exponent in [10, 12, 13, 14, 15, 16, 17, 18, 20, 22] {
-        let len = 1usize << exponent;
+    for side in [64usize, 256, 1024] {
+        let len = side * side;
+        let runs = (1 << 22) / len + 2;
         let a: Vec<f32> = (0..len).map(|i| (i % 97) as f32 * 0.01 - 0.4).collect();
         let b: Vec<f32> = (0..len).map(|i| (i % 89) as f32 * 0.02 + 0.1).collect();
-        let ta = Tensor::from_slice(&a, &[len]).unwrap();
-        let tb = Tensor::from_slice(&b, &[len]).unwrap();
-        let side = 1usize << (exponent / 2);
-        let square = Tensor::from_slice(&a[..side * side], &[side, side]).unwrap();
-        let transposed = square.t().unwrap();
-        let runs = (1 << 22) / len + 2;
+        let row: Vec<f32> = b[..side].to_vec();
+        let ta = Tensor::from_slice(&a, &[side, side]).unwrap();
+        let tb = Tensor::from_slice(&b, &[side, side]).unwrap();
+        let trow = Tensor::from_slice(&row, &[side]).unwrap();
+        let ta_t = ta.t().unwrap();
 
-        let add_loop = best_time(runs, || {
+        let plain = best_time(runs, || {
             let out: Vec<f32> = a.iter().zip(&b).map(|(x, y)| x + y).collect();
             black_box(out);
         });
-        let add_one = one_thread.install(|| best_time(runs, || drop(black_box(ta.add(&tb)))));
-        let add_pool = best_time(runs, || drop(black_box(ta.add(&tb))));
+        let op = best_time(runs, || drop(black_box(ta.add(&tb))));
+        report("add contiguous", len, plain, op);
 
-        let exp_loop = best_time(runs, || {
-            let out: Vec<f32> = a.iter().map(|x| x.exp()).collect();
+        let plain = best_time(runs, || {
+            let out: Vec<f32> = a
+                .iter()
+                .enumerate()
+                .map(|(i, x)| x + row[i % side])
+                .collect();
             black_box(out);
         });
-        let exp_one = one_thread.install(|| best_time(runs, || drop(black_box(ta.exp()))));
-        let exp_pool = best_time(runs, || drop(black_box(ta.exp())));
-        let tanh_one = one_thread.install(|| best_time(runs, || drop(black_box(ta.tanh()))));
-        let tanh_pool = best_time(runs, || drop(black_box(ta.tanh())));
+        let op = best_time(runs, || drop(black_box(ta.add(&trow))));
+        report("add row broadcast", len, plain, op);
 
-        // A transposed square matrix: every run has step `side`.
-        let strided_loop = best_time(runs, || {
-            let mut out = Vec::with_capacity(side * side);
+        let plain = best_time(runs, || {
+            let mut out = Vec::with_capacity(len);
             for j in 0..side {
                 for i in 0..side {
-                    out.push(a[i * side + j] * 2.0);
+                    out.push(a[i * side + j] + b[j * side + i]);
                 }
             }
             black_box(out);
         });
-        let strided_one =
-            one_thread.install(|| best_time(runs, || drop(black_box(transposed.mul_scalar(2.0)))));
-        let strided_pool = best_time(runs, || drop(black_box(transposed.mul_scalar(2.0))));
+        let op = best_time(runs, || drop(black_box(ta_t.add(&tb))));
+        report("add transposed lhs", len, plain, op);
 
-        let n = side * side;
-        println!(
-            "{len:>9} {:>8} | {:>7.3} {:>7.3} {:>7.3} | {:>7.3} {:>7.3} {:>7.3} | {:>7.3} {:>7.3} | {:>7.3} {:>7.3} {:>7.3}",
-            "ns/elem",
-            per_element(add_loop, len),
-            per_element(add_one, len),
-            per_element(add_pool, len),
-            per_element(exp_loop, len),
-            per_element(exp_one, len),
-            per_element(exp_pool, len),
-            per_element(tanh_one, len),
-            per_element(tanh_pool, len),
-            per_element(strided_loop, n),
-            per_element(strided_one, n),
-            per_element(strided_pool, n),
-        );
+        let plain = best_time(runs, || {
+            let out: Vec<f32> = a.iter().map(|x| x * 1.5).collect();
+            black_box(out);
+        });
+        let op = best_time(runs, || drop(black_box(ta.mul_scalar(1.5))));
+        report("mul_scalar", len, plain, op);
+
+        let plain = best_time(runs, || {
+            let out: Vec<f32> = a.iter().map(|x| x.max(0.0)).collect();
+            black_box(out);
+        });
+        let op = best_time(runs, || drop(black_box(ta.relu())));
+        report("relu", len, plain, op);
+
+        let plain = best_time(runs, || {
+            let out: Vec<f32> = a.iter().map(|x| x.exp()).collect();
+            black_box(out);
+        });
+        let op = best_time(runs, || drop(black_box(ta.exp())));
+        report("exp", len, plain, op);
+
+        let plain = best_time(runs, || {
+            let out: Vec<f32> = a.iter().map(|x| x.tanh()).collect();
+            black_box(out);
+        });
+        let op = best_time(runs, || drop(black_box(ta.tanh())));
+        report("tanh", len, plain, op);
+
+        let plain = best_time(runs, || {
+            let out: Vec<f32> = a.iter().map(|&x| 1.0 / (1.0 + (-x).exp())).collect();
+            black_box(out);
+        });
+        let op = best_time(runs, || drop(black_box(ta.sigmoid())));
+        report("sigmoid", len, plain, op);
+
+        let plain = best_time(runs, || {
+            let mut out = Vec::with_capacity(len);
+            for j in 0..side {
+                for i in 0..side {
+                    out.push(a[i * side + j].tanh());
+                }
+            }
+            black_box(out);
+        });
+        let op = best_time(runs, || drop(black_box(ta_t.tanh())));
+        report("tanh transposed", len, plain, op);
+
+        let plain = best_time(runs, || {
+            let out: Vec<f32> = a
+                .iter()
+                .zip(&b)
+                .map(|(x, y)| if x < y { 1.0 } else { 0.0 })
+                .collect();
+            black_box(out);
+        });
+        let op = best_time(runs, || drop(black_box(ta.lt(&tb))));
+        report("lt", len, plain, op);
+
+        let mut target = a.clone();
+        let plain = best_time(runs, || {
+            for (t, y) in target.iter_mut().zip(&b) {
+                *t += 0.001 * y;
+            }
+            black_box(&target);
+        });
+        let mut tensor_target = ta.contiguous();
+        let op = best_time(runs, || {
+            tensor_target.scaled_add_inplace(0.001, &tb).unwrap();
+            black_box(&tensor_target);
+        });
+        report("scaled_add_inplace", len, plain, op);
     }
 }

@@ -4,7 +4,7 @@
 //!
 //! The kernels only use threads above `PARALLEL_MIN_ELEMENTS` and
 //! `PARALLEL_MIN_ELEMENTS_COSTLY`, so set both constants in `src/ops/parallel.rs` to 0 before
-//! running `cargo run --release -p tensor --example parallel_threshold`; the sizes where the
+//! running `cargo run --release -p tensor --example parallel_threshold`. The sizes where the
 //! pool column beats the one-thread column are the candidates for the thresholds.
 
 use std::hint::black_box;

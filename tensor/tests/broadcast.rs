@@ -97,7 +97,7 @@ fn broadcast_case() -> impl Strategy<Value = BroadcastCase> {
 type BinaryOp = fn(&Tensor<f32>, &Tensor<f32>) -> tensor::Result<Tensor<f32>>;
 type ScalarReference = fn(f32, f32) -> f32;
 
-/// Every broadcasting binary operation with its scalar reference.
+/// Lists every broadcasting binary operation with its scalar reference.
 fn binary_ops() -> Vec<(&'static str, BinaryOp, ScalarReference)> {
     fn mask(condition: bool) -> f32 {
         if condition {

@@ -4,8 +4,8 @@
 //! The output shape follows NumPy's rule (see `shape.rs`): shapes align at the last axis, and
 //! each pair of sizes must be equal or contain a 1. Both inputs are broadcast to that shape as
 //! views (stride 0 on repeated axes), then `binary_op` walks them together in row-major order.
-//! Contiguous runs go to the kernel's slice methods; a run where one input is repeated goes to
-//! the slice-and-scalar methods; anything else runs the scalar function.
+//! Contiguous runs go to the kernel's slice methods. A run where one input is repeated goes to
+//! the slice-and-scalar methods, and any other run calls the scalar function per element.
 
 use super::kernel::{simd_binary_slices, BinaryKernel, FnBinary};
 use super::parallel::{fill_new, Cost};

@@ -2,7 +2,7 @@
 //! `map_inplace`.
 //!
 //! They write through [`Tensor::as_mut_slice`], which copies the storage first when another
-//! handle (a clone or a view) still shares it, so no other tensor ever sees the change. After the
+//! handle (a clone or a view) still shares it, so no other tensor observes the change. After the
 //! call `self` is contiguous. The right-hand tensor broadcasts to the shape of `self`; the shape
 //! of `self` never changes.
 

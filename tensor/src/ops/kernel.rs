@@ -2,8 +2,8 @@
 //!
 //! A kernel defines its scalar function once (`apply`). The drivers in `unary.rs` and
 //! `binary.rs` call the slice methods on every stretch of memory that is contiguous and the
-//! scalar function everywhere else. The slice methods default to plain loops over `apply`;
-//! kernels with a vector form (see `simd.rs`) override them with [`simd_unary_slices`] or
+//! scalar function everywhere else. The slice methods default to plain loops over `apply`.
+//! Kernels with a vector form (see `simd/`) override them with [`simd_unary_slices`] or
 //! [`simd_binary_slices`], which run SIMD for `f32` and `f64` and the plain loop otherwise.
 
 use std::mem::MaybeUninit;
@@ -81,7 +81,7 @@ pub(crate) trait BinaryKernel<T: Element>: Sync + Send {
     }
 }
 
-/// The scalar reference loop of [`UnaryKernel::apply_slice`].
+/// Runs the scalar reference loop of [`UnaryKernel::apply_slice`].
 pub(crate) fn scalar_map_slice<T: Element, K: UnaryKernel<T> + ?Sized>(
     kernel: &K,
     src: &[T],
@@ -92,7 +92,7 @@ pub(crate) fn scalar_map_slice<T: Element, K: UnaryKernel<T> + ?Sized>(
     }
 }
 
-/// The scalar reference loop of [`UnaryKernel::apply_slice_inplace`].
+/// Runs the scalar reference loop of [`UnaryKernel::apply_slice_inplace`].
 pub(crate) fn scalar_map_slice_inplace<T: Element, K: UnaryKernel<T> + ?Sized>(
     kernel: &K,
     data: &mut [T],

@@ -1,7 +1,7 @@
 //! When elementwise kernels split their output over rayon threads.
 //!
 //! Every elementwise driver writes a fresh row-major output buffer. Below a size threshold it
-//! fills the buffer on the calling thread; above it, the buffer is cut into chunks of
+//! fills the buffer on the calling thread. Above it, the buffer is cut into chunks of
 //! [`PARALLEL_CHUNK`] elements that threads fill independently. The threshold depends on the
 //! [`Cost`] of one element: [`PARALLEL_MIN_ELEMENTS`] for arithmetic, which is limited by memory
 //! bandwidth, and [`PARALLEL_MIN_ELEMENTS_COSTLY`] for transcendental functions, which are
@@ -23,10 +23,11 @@ pub enum Cost {
 
 /// Output size (in elements) from which cheap elementwise kernels run on several threads.
 ///
-/// Chosen with `examples/parallel_threshold.rs` (f32 `add`, one-thread pool against the default
-/// pool, both thresholds set to 0): on a 2-core x86-64 machine with a load average of about 14,
-/// two threads were slower than one up to 2^20 elements (2^20: 447 us against 488 us) and
-/// faster at 2^21 in one run out of two (4.6 ms against 1.6 ms).
+/// Chosen with `examples/parallel_threshold.rs`, which times f32 `add` in a one-thread pool and
+/// in the default pool with both thresholds set to 0. On a 2-core x86-64 machine with a load
+/// average of about 14, two threads were slower than one up to 2^20 elements (2^20: 447 us on
+/// one thread against 488 us on two). At 2^21 they were faster in one run out of two (4.6 ms
+/// against 1.6 ms).
 ///
 /// NOTE: measured on a busy machine, so the value is conservative; an idle machine with more
 /// cores probably gains from threads at smaller sizes.
@@ -34,13 +35,13 @@ pub const PARALLEL_MIN_ELEMENTS: usize = 1 << 21;
 
 /// Output size (in elements) from which costly elementwise kernels run on several threads.
 ///
-/// Chosen with the same example and machine as [`PARALLEL_MIN_ELEMENTS`], timing f32 `exp`:
-/// two threads were slower than one up to 2^19 elements (2^19: 2.2 ms against 3.3 ms) and
-/// about twice as fast from 2^20 (8.4 ms against 3.0 ms).
+/// Chosen with the same example and machine as [`PARALLEL_MIN_ELEMENTS`], timing f32 `exp`. Two
+/// threads were slower than one up to 2^19 elements (2^19: 2.2 ms on one thread against 3.3 ms
+/// on two) and about twice as fast from 2^20 (8.4 ms against 3.0 ms).
 pub const PARALLEL_MIN_ELEMENTS_COSTLY: usize = 1 << 20;
 
 impl Cost {
-    /// The output size from which kernels of this cost run on several threads.
+    /// Returns the output size from which kernels of this cost run on several threads.
     pub fn parallel_threshold(self) -> usize {
         match self {
             Cost::Cheap => PARALLEL_MIN_ELEMENTS,

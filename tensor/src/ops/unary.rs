@@ -100,7 +100,7 @@ fn map_strided_gathered<T: Element>(
 }
 
 /// Declares a unit struct implementing [`UnaryKernel`] and [`VectorUnary`] from a scalar body
-/// and a vector body. `gather` says whether the vector body rounds differently from the scalar
+/// and a vector body. `gather` states whether the vector body rounds differently from the scalar
 /// one (see [`UnaryKernel::gathers_strided`]).
 macro_rules! unary_kernel {
     ($(#[$doc:meta])* $name:ident, |$x:ident| $body:expr, |$v:ident| $vector:expr, gather: $gather:expr) => {
@@ -167,7 +167,7 @@ unary_kernel!(
 );
 unary_kernel!(
     /// max(x, 0); NaN stays NaN.
-    Relu, |x| x.max_of(T::ZERO), |v| v.max_of(V::splat(V::Scalar::ZERO)), gather: false
+    Relu, |x| x.max_of(T::ZERO), |v| v.relu(), gather: false
 );
 unary_kernel!(
     /// x * x.

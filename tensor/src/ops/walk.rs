@@ -84,7 +84,7 @@ impl<const N: usize> ZipPlan<N> {
     }
 
     /// Calls `f(starts)` for runs `first..last` (numbered in row-major order), where `starts`
-    /// holds the storage position of the first element of the run in each layout.
+    /// contains the storage position of the first element of the run in each layout.
     pub(crate) fn for_runs(&self, first: usize, last: usize, mut f: impl FnMut([usize; N])) {
         if first >= last {
             return;

@@ -112,6 +112,11 @@ impl Vector for f32x8 {
         (self.is_nan() | self.cmp_le(other)).blend(self, other)
     }
     #[inline(always)]
+    fn relu(self) -> Self {
+        // Clearing the bits of negative lanes gives +0.0, and NaN fails `< 0` so it is kept.
+        self & !self.cmp_lt(f32x8::ZERO)
+    }
+    #[inline(always)]
     fn with_sign_of(self, sign: Self) -> Self {
         let sign_bit = f32x8::splat(-0.0);
         (self & !sign_bit) | (sign & sign_bit)
@@ -131,7 +136,7 @@ impl Vector for f32x8 {
 
     #[inline(always)]
     fn exp(self) -> Self {
-        // Past these bounds e^x is inf (above 88.73) or rounds to 0 (below -103.98); clamping
+        // Past these bounds e^x is inf (above 88.73) or rounds to 0 (below -103.98). Clamping
         // keeps n small enough for the exponent arithmetic and still gives inf and 0.
         let x = self.max(f32x8::splat(-104.0)).min(f32x8::splat(89.0));
 
@@ -200,6 +205,11 @@ impl Vector for f64x4 {
         (self.is_nan() | self.cmp_le(other)).blend(self, other)
     }
     #[inline(always)]
+    fn relu(self) -> Self {
+        // Clearing the bits of negative lanes gives +0.0, and NaN fails `< 0` so it is kept.
+        self & !self.cmp_lt(f64x4::ZERO)
+    }
+    #[inline(always)]
     fn with_sign_of(self, sign: Self) -> Self {
         let sign_bit = f64x4::splat(-0.0);
         (self & !sign_bit) | (sign & sign_bit)
@@ -219,7 +229,8 @@ impl Vector for f64x4 {
 
     #[inline(always)]
     fn exp(self) -> Self {
-        // Past these bounds e^x is inf (above 709.79) or rounds to 0 (below -745.14).
+        // Past these bounds e^x is inf (above 709.79) or rounds to 0 (below -745.14). Clamping
+        // keeps n small enough for the exponent arithmetic and still gives inf and 0.
         let x = self.max(f64x4::splat(-746.0)).min(f64x4::splat(710.0));
 
         // n = round(x / ln 2) by the 1.5 * 2^52 rounding trick.

@@ -1,10 +1,10 @@
 //! SIMD kernels for `f32` (`wide::f32x8`) and `f64` (`wide::f64x4`), with their scalar twins.
 //!
 //! [`Vector`] is the small set of lane operations the elementwise kernels need. A kernel states
-//! its vector form once, generically, through [`VectorUnary`] or [`VectorBinary`]; the slice
+//! its vector form once, generically, through [`VectorUnary`] or [`VectorBinary`]. The slice
 //! drivers here ([`map_slice`], [`zip_slices`], ...) run it over whole vectors and push the last
-//! partial vector through the same code by padding it, so every element of a tensor goes through
-//! identical arithmetic wherever it sits. The drivers return `false` for element types other
+//! partial vector through the same code by padding it. Every element of a tensor therefore goes
+//! through identical arithmetic wherever it sits. The drivers return `false` for element types other
 //! than `f32` and `f64`, and the caller then runs its scalar loop.
 //!
 //! # Accuracy
@@ -79,6 +79,8 @@ pub(crate) trait Vector:
     fn max_of(self, other: Self) -> Self;
     /// Lanewise [`Element::min_of`]: `self` where it is NaN or `<= other`, else `other`.
     fn min_of(self, other: Self) -> Self;
+    /// Lanewise `max_of(x, 0)`: 0 where `x < 0`, `x` elsewhere (NaN and -0.0 included).
+    fn relu(self) -> Self;
     /// Copies the sign bit of `sign` onto `self`.
     fn with_sign_of(self, sign: Self) -> Self;
     /// Picks `small` in lanes where `|self| < limit` and `large` elsewhere.
@@ -99,9 +101,9 @@ pub(crate) trait Vector:
     fn sigmoid(self) -> Self {
         let one = Self::splat(Self::Scalar::ONE);
         let e = self.abs().neg().exp();
-        let denominator = one + e;
-        let value = self.select_negative(e / denominator, one / denominator);
-        self.keep_nan(value)
+        // One division: pick the numerator first.
+        let numerator = self.select_negative(e, one);
+        self.keep_nan(numerator / (one + e))
     }
 
     /// tanh x (see the module doc for the method).
@@ -423,8 +425,8 @@ pub(crate) fn scalar_zip_slice<T: Element, K: VectorBinary>(
     false
 }
 
-/// Converts a kernel parameter of type `T` into a vector of `V`'s lane type; `T` is always the
-/// lane type when a driver above calls a kernel.
+/// Converts a kernel parameter of type `T` into a vector of `V`'s lane type. The conversion is
+/// exact because `T` is the lane type whenever a driver above calls a kernel.
 #[inline(always)]
 pub(crate) fn splat_param<V: Vector, T: Element>(value: T) -> V {
     V::splat(same_scalar(value))
