@@ -374,3 +374,107 @@ fn polynomial_kernels_at_special_values() {
     assert!(exp64[0].is_nan());
     assert_eq!(&exp64[1..], &[f64::INFINITY, 0.0, 0.0]);
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Values of every kind the kernels must handle: ordinary, tiny, huge, zeros of both signs,
+    /// infinities and NaN.
+    fn any_value() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            8 => -30.0f64..30.0,
+            1 => -1e-30f64..1e-30,
+            1 => prop_oneof![
+                Just(0.0),
+                Just(-0.0),
+                Just(f64::INFINITY),
+                Just(f64::NEG_INFINITY),
+                Just(f64::NAN),
+                Just(1e300),
+                Just(-1e300),
+            ],
+        ]
+    }
+
+    /// Compares two outputs bit for bit, treating every NaN as equal.
+    fn same_bits_f32(a: &[f32], b: &[f32]) -> bool {
+        a.iter()
+            .zip(b)
+            .all(|(x, y)| x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()))
+    }
+
+    fn same_bits_f64(a: &[f64], b: &[f64]) -> bool {
+        a.iter()
+            .zip(b)
+            .all(|(x, y)| x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn exact_kernels_simd_equals_scalar(values in prop::collection::vec(any_value(), 0..70)) {
+            let small: Vec<f32> = values.iter().map(|&v| v as f32).collect();
+            for (name, run) in exact_unary_kernels_f32() {
+                let (simd, scalar) = run(&small);
+                prop_assert!(same_bits_f32(&simd, &scalar), "{} on {:?}: {:?} vs {:?}", name, small, simd, scalar);
+            }
+            let (simd, scalar) = unary_both(&Relu, &values);
+            prop_assert!(same_bits_f64(&simd, &scalar), "relu f64");
+            let (simd, scalar) = unary_both(&Clamp { lo: -1.0, hi: 2.0 }, &values);
+            prop_assert!(same_bits_f64(&simd, &scalar), "clamp f64");
+            let (simd, scalar) = unary_both(&Sqrt, &values);
+            prop_assert!(same_bits_f64(&simd, &scalar), "sqrt f64");
+        }
+
+        #[test]
+        fn binary_kernels_simd_equals_scalar(
+            pairs in prop::collection::vec((any_value(), any_value()), 0..70),
+        ) {
+            let a: Vec<f32> = pairs.iter().map(|p| p.0 as f32).collect();
+            let b: Vec<f32> = pairs.iter().map(|p| p.1 as f32).collect();
+            for (name, simd) in [
+                ("add", written(a.len(), |d| Add.apply_slices(&a, &b, d))),
+                ("sub", written(a.len(), |d| Sub.apply_slices(&a, &b, d))),
+                ("mul", written(a.len(), |d| Mul.apply_slices(&a, &b, d))),
+                ("div", written(a.len(), |d| Div.apply_slices(&a, &b, d))),
+                ("maximum", written(a.len(), |d| Maximum.apply_slices(&a, &b, d))),
+                ("minimum", written(a.len(), |d| Minimum.apply_slices(&a, &b, d))),
+            ] {
+                let scalar: Vec<f32> = a.iter().zip(&b).map(|(&x, &y)| match name {
+                    "add" => Add.apply(x, y),
+                    "sub" => Sub.apply(x, y),
+                    "mul" => Mul.apply(x, y),
+                    "div" => Div.apply(x, y),
+                    "maximum" => Maximum.apply(x, y),
+                    _ => Minimum.apply(x, y),
+                }).collect();
+                prop_assert!(same_bits_f32(&simd, &scalar), "{}", name);
+            }
+        }
+
+        #[test]
+        fn polynomial_kernels_stay_within_bounds(values in prop::collection::vec(-90.0f64..90.0, 0..70)) {
+            let small: Vec<f32> = values.iter().map(|&v| v as f32).collect();
+            for (name, bound, (simd, scalar)) in [
+                ("exp", 1, unary_both(&Exp, &small)),
+                ("tanh", 2, unary_both(&Tanh, &small)),
+                ("sigmoid", 2, unary_both(&Sigmoid, &small)),
+            ] {
+                for (&got, &want) in simd.iter().zip(&scalar) {
+                    prop_assert!(ulp_distance_f32(got, want) <= bound, "{} f32: {} vs {}", name, got, want);
+                }
+            }
+            for (name, bound, (simd, scalar)) in [
+                ("exp", 1, unary_both(&Exp, &values)),
+                ("tanh", 3, unary_both(&Tanh, &values)),
+                ("sigmoid", 2, unary_both(&Sigmoid, &values)),
+            ] {
+                for (&got, &want) in simd.iter().zip(&scalar) {
+                    prop_assert!(ulp_distance_f64(got, want) <= bound, "{} f64: {} vs {}", name, got, want);
+                }
+            }
+        }
+    }
+}
