@@ -3,7 +3,7 @@
 //! must give the same values on the view as on a contiguous copy of it.
 
 use proptest::prelude::*;
-use tensor::Tensor;
+use tensor::{Element, Tensor};
 
 /// One step of a view chain; the numbers are reduced modulo the current sizes when applied, so
 /// every step is valid or skipped.
@@ -43,7 +43,7 @@ fn view_step() -> impl Strategy<Value = ViewStep> {
 }
 
 /// Applies one step to `t`, or returns `t` unchanged when the step does not fit its shape.
-fn apply_step(t: &Tensor<f32>, step: &ViewStep) -> Tensor<f32> {
+fn apply_step<T: Element>(t: &Tensor<T>, step: &ViewStep) -> Tensor<T> {
     let rank = t.rank();
     let shape = t.shape().to_vec();
     let result = match *step {
@@ -218,6 +218,27 @@ proptest! {
 
         // The view itself is unchanged: the updates wrote to copies.
         prop_assert_eq!(bits(&view), bits(&copy));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn f64_ops_on_views_match_contiguous((base, steps) in view_case()) {
+        let base = base.cast::<f64>();
+        let view = steps.iter().fold(base, |t, step| apply_step(&t, step));
+        let copy = view.contiguous();
+        let bits = |t: &Tensor<f64>| t.to_vec().iter().map(|v| v.to_bits()).collect::<Vec<u64>>();
+        prop_assert_eq!(bits(&view.exp()), bits(&copy.exp()));
+        prop_assert_eq!(bits(&view.tanh()), bits(&copy.tanh()));
+        prop_assert_eq!(bits(&view.sigmoid()), bits(&copy.sigmoid()));
+        prop_assert_eq!(bits(&view.relu()), bits(&copy.relu()));
+        prop_assert_eq!(bits(&view.rsub_scalar(1.0)), bits(&copy.rsub_scalar(1.0)));
+        let other = if view.rank() > 0 { view.flip(0).unwrap() } else { view.clone() };
+        let other_copy = other.contiguous();
+        prop_assert_eq!(bits(&view.sub(&other).unwrap()), bits(&copy.sub(&other_copy).unwrap()));
+        prop_assert_eq!(bits(&view.minimum(&other).unwrap()), bits(&copy.minimum(&other_copy).unwrap()));
     }
 }
 
