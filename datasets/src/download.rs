@@ -188,7 +188,7 @@ pub fn download(dataset: RemoteDataset, cache_dir: &Path) -> Result<PathBuf> {
 ///
 /// # Errors
 /// [`DatasetError::NoNetwork`] when no mirror can be reached, [`DatasetError::DownloadFailed`]
-/// when a mirror answers with an error, [`DatasetError::ChecksumMismatch`] when the fetched bytes
+/// when a mirror replies with an error, [`DatasetError::ChecksumMismatch`] when the fetched bytes
 /// differ from the published ones, [`DatasetError::Archive`] when unpacking fails, and
 /// [`DatasetError::Write`] when the cache cannot be written.
 pub fn download_source(source: &Source, cache_dir: &Path) -> Result<PathBuf> {

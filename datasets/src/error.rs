@@ -56,10 +56,10 @@ pub enum DatasetError {
         dataset: &'static str,
         /// Each address tried, with the reason it failed.
         tried: String,
-        /// Which files to fetch by hand and where to put them.
+        /// Instructions naming the files to fetch by hand and where to put them.
         manual: String,
     },
-    /// A mirror answered, but the download failed.
+    /// A mirror replied, but the download failed.
     #[error("download of {url} failed: {reason}")]
     DownloadFailed {
         /// The address fetched.
@@ -235,7 +235,7 @@ pub enum DatasetError {
 }
 
 impl DatasetError {
-    /// Builds an [`DatasetError::InvalidArgument`].
+    /// Builds a [`DatasetError::InvalidArgument`].
     pub fn invalid(op: &'static str, message: impl Into<String>) -> Self {
         DatasetError::InvalidArgument {
             op,
