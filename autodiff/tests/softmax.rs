@@ -6,7 +6,7 @@ use common::*;
 use proptest::prelude::*;
 use tensor::Tensor;
 
-/// A tensor of rank 1 to 4 and one of its axes (positive or negative).
+/// Generates a tensor of rank 1 to 4 and one of its axes (positive or negative).
 fn arb_with_axis() -> impl Strategy<Value = (Tensor<f64>, isize)> {
     arb_shape(1, 4).prop_flat_map(|shape| {
         let rank = shape.len() as isize;
