@@ -2,8 +2,8 @@
 //!
 //! Each node's gradient is complete when the walk reaches it, because every node that uses it
 //! has a higher index and was visited before. The walk applies the node's rule, adds the input
-//! gradients to their nodes' pending sums, and drops the node's own gradient, so at most the
-//! gradients of the nodes between the current one and the output are alive at once.
+//! gradients to their nodes' pending sums, and drops the node's own gradient. Only gradients
+//! of nodes that are still waiting to be visited stay alive, besides the returned ones.
 
 use tensor::{Element, Tensor};
 
