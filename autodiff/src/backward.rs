@@ -31,8 +31,8 @@ impl<T: Element> Tape<T> {
     /// output's shape) for every tracked leaf and every variable marked with
     /// [`Tape::retain_grad`]. An untracked output gives empty gradients.
     ///
-    /// The pass visits nodes from `output` down to the first node once. Each node's gradient is
-    /// dropped as soon as its rule has run, so peak memory stays near that of the forward pass.
+    /// The pass visits nodes from `output` down to the first node once, and drops each node's
+    /// gradient as soon as its rule has run.
     pub fn backward_with_seed(&self, output: &Var<T>, seed: &Tensor<T>) -> Result<Gradients<T>> {
         if seed.shape() != output.shape() {
             return Err(AutodiffError::SeedShape {
