@@ -406,8 +406,9 @@ fn irregular(len: usize) -> Vec<f32> {
 
 #[test]
 fn results_independent_of_thread_count() {
-    let t = Tensor::from_vec(irregular(300 * 700), &[300, 700]).unwrap();
-    let long = Tensor::from_vec(irregular(200_003), &[200_003]).unwrap();
+    // Both inputs are above the threshold from which reductions use threads (2^21).
+    let t = Tensor::from_vec(irregular(1100 * 2000), &[1100, 2000]).unwrap();
+    let long = Tensor::from_vec(irregular(2_200_003), &[2_200_003]).unwrap();
     let run = |threads: usize| {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)

@@ -24,7 +24,7 @@ use crate::ops::reduce_plan::Plan;
 use crate::shape::normalize_axis;
 use crate::{Element, Result, Tensor, TensorError};
 
-pub use crate::ops::reduce_plan::PARALLEL_THRESHOLD;
+pub use crate::ops::reduce_plan::{PARALLEL_THRESHOLD, PARALLEL_THRESHOLD_EXP};
 
 /// Returns an error when a reduction without identity meets zero elements.
 fn check_not_empty(op: &'static str, plan_len: usize, shape: &[usize]) -> Result<()> {

@@ -21,7 +21,8 @@
 //! # Threads
 //!
 //! Rows, and column blocks of [`COLUMN_BLOCK`] outputs, are independent units of work that run
-//! on several threads above [`PARALLEL_THRESHOLD`] input elements. Each output is computed by
+//! on several threads from [`PARALLEL_THRESHOLD`] input elements on (or
+//! [`PARALLEL_THRESHOLD_EXP`] for kernels that call `exp`). Each output is computed by
 //! one kernel call whatever the number of threads, so results do not depend on it.
 
 use rayon::prelude::*;
@@ -32,10 +33,21 @@ use crate::{Element, Layout, Result, Tensor};
 
 use super::reduce_kernels::Reducer;
 
-/// Number of input elements above which a reduction runs on several threads.
+/// Number of input elements from which the reductions without `exp` (sum, mean, max, min,
+/// var, argmax, argmin) run on several threads.
 ///
-/// NOTE: an estimate; see the crate's benchmarks for the measurement that should set it.
-pub const PARALLEL_THRESHOLD: usize = 1 << 15;
+/// Measured with `examples/reduce_threads.rs` (threshold set to 0) on a 2-core x86-64 machine
+/// that other jobs kept at a load average of about 14: summing rows of 256 `f32` on two threads
+/// was slower than on one up to 2^21 elements and faster at 2^22, in two runs.
+/// NOTE: that machine was too loaded for a precise crossover; re-measure on a quiet one.
+pub const PARALLEL_THRESHOLD: usize = 1 << 21;
+
+/// Number of input elements from which the kernels that call `exp` on every element
+/// (`logsumexp`, `softmax`, `log_softmax`) run on several threads.
+///
+/// Measured as [`PARALLEL_THRESHOLD`]: at 2^15 elements, two threads cut `logsumexp` and
+/// `softmax` over rows of 256 `f32` from about 80 to 60 microseconds; at 2^14 they did not pay.
+pub const PARALLEL_THRESHOLD_EXP: usize = 1 << 15;
 
 /// Number of columns reduced together by one column-kernel call, so that the running results
 /// (4 KiB of `f32`) stay in the L1 cache.
@@ -150,7 +162,7 @@ impl<T: Element> Plan<T> {
             .source
             .as_slice()
             .expect("the planner always builds a contiguous source");
-        let parallel = data.len() >= PARALLEL_THRESHOLD;
+        let parallel = data.len() >= R::PARALLEL_THRESHOLD;
 
         let out = if self.inner == 1 {
             if parallel && self.outer > 1 {

@@ -22,10 +22,9 @@ use crate::Element;
 /// Number of elements summed into one partial sum; also the unit of parallel work.
 pub(crate) const CHUNK: usize = 1 << 14;
 
-/// Row length above which the chunks of one row are summed on several threads.
-///
-/// NOTE: an estimate (four chunks), not a measurement.
-const PARALLEL_ROW: usize = 4 * CHUNK;
+/// Row length from which the chunks of one row are summed on several threads: the threshold
+/// of the reductions, whose measurement is described there.
+const PARALLEL_ROW: usize = crate::ops::reduce_plan::PARALLEL_THRESHOLD;
 
 /// Number of vector accumulators per kernel.
 const ACCUMULATORS: usize = 4;
@@ -199,7 +198,7 @@ fn squared_deviations_chunk<T: Element>(chunk: &[T], center: T) -> T {
 /// Applies `chunk_sum` to each fixed chunk of `row` (on several threads for long rows) and adds
 /// the partial sums in chunk order.
 fn chunked_sum<T: Element>(row: &[T], chunk_sum: impl Fn(&[T]) -> T + Sync) -> T {
-    let partials: Vec<T> = if row.len() > PARALLEL_ROW {
+    let partials: Vec<T> = if row.len() >= PARALLEL_ROW {
         row.par_chunks(CHUNK).map(&chunk_sum).collect()
     } else {
         row.chunks(CHUNK).map(&chunk_sum).collect()

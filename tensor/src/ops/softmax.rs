@@ -22,7 +22,7 @@
 use rayon::prelude::*;
 
 use crate::ops::index::{row_major, split_at_axis};
-use crate::ops::reduce::PARALLEL_THRESHOLD;
+use crate::ops::reduce::PARALLEL_THRESHOLD_EXP;
 use crate::ops::reduce_kernels::{Extreme, Reducer};
 use crate::ops::reduce_simd;
 use crate::shape::normalize_axis;
@@ -148,7 +148,7 @@ impl<T: Element> Tensor<T> {
         // Blocks, and rows within them, are independent, so threads share them out whole.
         // NOTE: a single block (`outer == 1`, `inner > 1`) always runs on one thread.
         let block = len * inner;
-        let parallel = data.len() >= PARALLEL_THRESHOLD;
+        let parallel = data.len() >= PARALLEL_THRESHOLD_EXP;
         let run_block = |block_data: &mut [T]| {
             if inner == 1 {
                 row_kernel(block_data, form);

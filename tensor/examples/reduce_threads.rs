@@ -1,0 +1,67 @@
+//! Times reductions and softmax on one thread and on all of rayon's threads, for inputs around
+//! the size where threading starts to pay.
+//!
+//! Run with `cargo run --release -p tensor --example reduce_threads`. To find where threads
+//! start to pay, set `PARALLEL_THRESHOLD` and `PARALLEL_THRESHOLD_EXP` in
+//! `src/ops/reduce_plan.rs` to 0 first, so that every size takes the threaded path; otherwise
+//! sizes below the thresholds run on one thread in both columns.
+
+use std::time::{Duration, Instant};
+
+use tensor::Tensor;
+
+/// A timed operation on the input built for one size.
+type Operation<'a> = Box<dyn Fn() + Sync + 'a>;
+
+/// Returns the fastest of `repeats` runs of `f`, which is the least disturbed by other load.
+fn fastest(repeats: usize, mut f: impl FnMut()) -> Duration {
+    (0..repeats)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed()
+        })
+        .min()
+        .expect("repeats is positive")
+}
+
+fn main() {
+    let single = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("a one-thread pool can always be built");
+    println!("threads: {}", rayon::current_num_threads());
+    println!(
+        "{:>10} {:>22} {:>12} {:>12}",
+        "elements", "operation", "1 thread", "all"
+    );
+
+    let width = 256;
+    for elements in [16384, 32768, 65536, 131072, 1 << 20, 1 << 21, 1 << 22] {
+        let rows = elements / width;
+        let data: Vec<f32> = (0..elements).map(|i| (i % 17) as f32 * 0.1).collect();
+        let t = Tensor::from_vec(data, &[rows, width]).expect("the data fills the shape");
+        let repeats = (20_000_000 / elements).clamp(5, 2000);
+
+        let operations: [(&str, Operation); 4] = [
+            (
+                "sum rows [r, 256] -> r",
+                Box::new(|| drop(t.sum(&[1], false))),
+            ),
+            (
+                "sum cols [r, 256] -> 256",
+                Box::new(|| drop(t.sum(&[0], false))),
+            ),
+            (
+                "logsumexp rows",
+                Box::new(|| drop(t.logsumexp(&[1], false))),
+            ),
+            ("softmax last axis", Box::new(|| drop(t.softmax(-1)))),
+        ];
+        for (name, op) in &operations {
+            let one = single.install(|| fastest(repeats, op));
+            let all = fastest(repeats, op);
+            println!("{elements:>10} {name:>22} {one:>12.2?} {all:>12.2?}");
+        }
+    }
+}
