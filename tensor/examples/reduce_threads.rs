@@ -3,7 +3,7 @@
 //!
 //! Run with `cargo run --release -p tensor --example reduce_threads`. To find where threads
 //! start to pay, set `PARALLEL_THRESHOLD` and `PARALLEL_THRESHOLD_EXP` in
-//! `src/ops/reduce_plan.rs` to 0 first, so that every size takes the threaded path; otherwise
+//! `src/ops/reduce_plan.rs` to 0 first, so that every size takes the threaded path. Otherwise
 //! sizes below the thresholds run on one thread in both columns.
 
 use std::time::{Duration, Instant};

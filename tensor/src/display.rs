@@ -41,7 +41,7 @@ enum Notation {
     Scientific,
 }
 
-/// How every value of one tensor is written.
+/// The notation and precision shared by every value of one tensor.
 struct NumberFormat {
     precision: usize,
     notation: Notation,

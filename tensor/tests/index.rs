@@ -183,7 +183,7 @@ mod properties {
     use proptest::prelude::*;
     use tensor::{Indices, Tensor};
 
-    /// A tensor of rank 1 to 3 with sizes 1 to 4, sometimes transposed, and an axis.
+    /// Generates a tensor of rank 1 to 3 with sizes 1 to 4, sometimes transposed, and an axis.
     fn tensor_and_axis() -> impl Strategy<Value = (Tensor<f64>, usize)> {
         (
             prop::collection::vec(1usize..=4, 1..=3),
@@ -214,7 +214,7 @@ mod properties {
         index
     }
 
-    /// An index shape for `gather` or `scatter_add` on `shape` along `axis`, and its values.
+    /// Generates indices for `gather` or `scatter_add` on `shape` along `axis`.
     fn index_for(shape: Vec<usize>, axis: usize) -> impl Strategy<Value = Indices> {
         let dims: Vec<BoxedStrategy<usize>> = shape
             .iter()

@@ -201,7 +201,8 @@ mod properties {
     /// Tolerance for sums of at most a few hundred values of magnitude below 10.
     const TOL: f64 = 1e-9;
 
-    /// A base shape (rank 0 to 4, sizes 0 to 5) with small integer values, so ties happen.
+    /// Generates a tensor of rank 0 to 4 and sizes 0 to 5 with small integer values, so that
+    /// ties happen.
     fn base() -> impl Strategy<Value = Tensor<f64>> {
         prop::collection::vec(prop_oneof![1 => Just(0usize), 8 => 1usize..=5], 0..=4).prop_flat_map(
             |shape| {
@@ -250,7 +251,8 @@ mod properties {
         }
     }
 
-    /// The values of each output group, in row-major order, and the output shape.
+    /// Collects the values that reduce into each output, in row-major order, and returns them
+    /// with the output shape.
     fn groups(t: &Tensor<f64>, reduced: &[bool], keepdim: bool) -> (Vec<Vec<f64>>, Vec<usize>) {
         let shape = t.shape();
         let out_shape: Vec<usize> = (0..shape.len())

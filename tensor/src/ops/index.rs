@@ -50,22 +50,22 @@ impl Indices {
         Indices { data, shape }
     }
 
-    /// The size of each axis.
+    /// Returns the size of each axis.
     pub fn shape(&self) -> &[usize] {
         &self.shape
     }
 
-    /// The number of axes.
+    /// Returns the number of axes.
     pub fn rank(&self) -> usize {
         self.shape.len()
     }
 
-    /// The number of indices.
+    /// Returns the number of indices.
     pub fn num_elements(&self) -> usize {
         self.data.len()
     }
 
-    /// The indices in row-major order.
+    /// Returns the indices in row-major order.
     pub fn as_slice(&self) -> &[usize] {
         &self.data
     }

@@ -37,16 +37,16 @@ use super::reduce_kernels::Reducer;
 /// var, argmax, argmin) run on several threads.
 ///
 /// Measured with `examples/reduce_threads.rs` (threshold set to 0) on a 2-core x86-64 machine
-/// that other jobs kept at a load average of about 14: summing rows of 256 `f32` on two threads
-/// was slower than on one up to 2^21 elements and faster at 2^22, in two runs.
+/// that other jobs kept at a load average of about 14. In two runs, summing rows of 256 `f32`
+/// on two threads was slower than on one up to 2^21 elements and faster at 2^22.
 /// NOTE: that machine was too loaded for a precise crossover; re-measure on a quiet one.
 pub const PARALLEL_THRESHOLD: usize = 1 << 21;
 
 /// Number of input elements from which the kernels that call `exp` on every element
 /// (`logsumexp`, `softmax`, `log_softmax`) run on several threads.
 ///
-/// Measured as [`PARALLEL_THRESHOLD`]: at 2^15 elements, two threads cut `logsumexp` and
-/// `softmax` over rows of 256 `f32` from about 80 to 60 microseconds; at 2^14 they did not pay.
+/// Measured as [`PARALLEL_THRESHOLD`]. At 2^15 elements, two threads cut `logsumexp` and
+/// `softmax` over rows of 256 `f32` from about 80 to 60 microseconds. At 2^14 they did not pay.
 pub const PARALLEL_THRESHOLD_EXP: usize = 1 << 15;
 
 /// Number of columns reduced together by one column-kernel call, so that the running results
@@ -116,23 +116,7 @@ impl<T: Element> Plan<T> {
         };
 
         let kept_order: Vec<usize> = order.iter().copied().filter(|&a| !is_reduced(a)).collect();
-        let restore = if kept_order.windows(2).all(|w| w[0] < w[1]) {
-            None
-        } else {
-            let mut sorted = kept_order.clone();
-            sorted.sort_unstable();
-            let permutation = sorted
-                .iter()
-                .map(|a| {
-                    kept_order
-                        .iter()
-                        .position(|b| b == a)
-                        .expect("sorted holds the same axes as kept_order")
-                })
-                .collect();
-            let kept_sizes = kept_order.iter().map(|&a| shape[a]).collect();
-            Some((kept_sizes, permutation))
-        };
+        let restore = restoring_permutation(&kept_order, shape);
 
         Ok(Plan {
             source,
@@ -247,6 +231,30 @@ fn working_order<T: Element>(tensor: &Tensor<T>) -> (Tensor<T>, Vec<usize>) {
         copy.offset(),
     );
     (copy.with_layout(layout), order)
+}
+
+/// Returns the sizes of the kept axes in working order and the permutation that puts them back
+/// in input order, or `None` when they already are in input order.
+fn restoring_permutation(
+    kept_order: &[usize],
+    shape: &[usize],
+) -> Option<(Vec<usize>, Vec<usize>)> {
+    if kept_order.windows(2).all(|w| w[0] < w[1]) {
+        return None;
+    }
+    let mut sorted = kept_order.to_vec();
+    sorted.sort_unstable();
+    let permutation = sorted
+        .iter()
+        .map(|a| {
+            kept_order
+                .iter()
+                .position(|b| b == a)
+                .expect("`sorted` contains the same axes as `kept_order`")
+        })
+        .collect();
+    let kept_sizes = kept_order.iter().map(|&a| shape[a]).collect();
+    Some((kept_sizes, permutation))
 }
 
 /// Merges runs of kept and reduced axes and returns `(outer, len, inner)` when there is at

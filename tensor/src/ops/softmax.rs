@@ -16,8 +16,8 @@
 //!
 //! When the axis is the last one, each lane is a contiguous row: the maximum uses the SIMD
 //! kernel of the reductions, and rows run on several threads for large inputs. Otherwise the
-//! input is a stack of `len x inner` blocks whose columns are the lanes; the block kernel walks
-//! each block row by row, so memory is read in order.
+//! input is a stack of `len x inner` blocks whose columns are the lanes. The block kernel walks
+//! each block row by row, so it reads memory in order.
 
 use rayon::prelude::*;
 
@@ -28,7 +28,7 @@ use crate::ops::reduce_simd;
 use crate::shape::normalize_axis;
 use crate::{Element, Result, Tensor};
 
-/// Which of the two outputs a kernel writes.
+/// The output a kernel writes: probabilities or their logarithms.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Form {
     Softmax,
@@ -36,7 +36,7 @@ enum Form {
 }
 
 impl Form {
-    /// The value of every entry of a lane of all -inf.
+    /// Returns the value of every entry of a lane of all -inf.
     fn empty_lane_value<T: Element>(self) -> T {
         match self {
             Form::Softmax => T::ZERO,
