@@ -141,6 +141,22 @@ fn argmax_nan_counts_as_extreme() {
 }
 
 #[test]
+fn column_reductions_handle_nan() {
+    // Axis 0 of a 3 x 2 matrix runs the column kernels; column 0 holds a NaN.
+    let t: Tensor<f32> = tensor!([[1.0, 5.0], [f32::NAN, 7.0], [9.0, 7.0]]);
+    assert_eq!(t.argmax(0, false).unwrap().as_slice(), &[1, 1]);
+    assert_eq!(t.argmin(0, false).unwrap().as_slice(), &[1, 0]);
+    let max = t.max(&[0], false).unwrap().to_vec();
+    assert!(max[0].is_nan());
+    assert_eq!(max[1], 7.0);
+    let min = t.min(&[0], false).unwrap().to_vec();
+    assert!(min[0].is_nan());
+    assert_eq!(min[1], 5.0);
+    let lse = t.logsumexp(&[0], false).unwrap().to_vec();
+    assert!(lse[0].is_nan());
+}
+
+#[test]
 fn reduce_transposed_input() {
     let g = grid().t().unwrap(); // [[0, 3], [1, 4], [2, 5]]
     assert_eq!(g.sum(&[1], false).unwrap().to_vec(), vec![3.0, 5.0, 7.0]);

@@ -36,7 +36,7 @@ use super::reduce_kernels::Reducer;
 /// Number of input elements from which the reductions without `exp` (sum, mean, max, min,
 /// var, argmax, argmin) run on several threads.
 ///
-/// Measured with `examples/reduce_threads.rs` (threshold set to 0) on a 2-core x86-64 machine
+/// Measured with `examples/reduce_timing.rs` (threshold set to 0) on a 2-core x86-64 machine
 /// that other jobs kept at a load average of about 14. In two runs, summing rows of 256 `f32`
 /// on two threads was slower than on one up to 2^21 elements and faster at 2^22.
 /// NOTE: that machine was too loaded for a precise crossover; re-measure on a quiet one.
