@@ -153,6 +153,16 @@ fn stack_new_axis() {
 }
 
 #[test]
+fn stack_scalars_into_vector() {
+    let a = Tensor::<f32>::scalar(1.0);
+    let b = Tensor::<f32>::scalar(2.0);
+    let s = Tensor::stack(&[&a, &b], 0).unwrap();
+    assert_eq!(s.shape(), &[2]);
+    assert_eq!(s.to_vec(), vec![1.0, 2.0]);
+    assert!(Tensor::cat(&[&a, &b], 0).is_err(), "a scalar has no axis to join");
+}
+
+#[test]
 fn split_views_last_shorter() {
     let t = Tensor::<f32>::arange(0.0, 5.0, 1.0).unwrap();
     let parts = t.split(0, 2).unwrap();
