@@ -159,7 +159,10 @@ fn stack_scalars_into_vector() {
     let s = Tensor::stack(&[&a, &b], 0).unwrap();
     assert_eq!(s.shape(), &[2]);
     assert_eq!(s.to_vec(), vec![1.0, 2.0]);
-    assert!(Tensor::cat(&[&a, &b], 0).is_err(), "a scalar has no axis to join");
+    assert!(
+        Tensor::cat(&[&a, &b], 0).is_err(),
+        "a scalar has no axis to join"
+    );
 }
 
 #[test]

@@ -540,6 +540,8 @@ fn results_independent_of_thread_count() {
     // Both inputs are above the threshold from which reductions use threads (2^21).
     let t = Tensor::from_vec(irregular(1100 * 2000), &[1100, 2000]).unwrap();
     let long = Tensor::from_vec(irregular(2_200_003), &[2_200_003]).unwrap();
+    // One block of 300 columns: the column kernels cut it into narrower blocks on threads.
+    let tall = Tensor::from_vec(irregular(7500 * 300), &[7500, 300]).unwrap();
     let run = |threads: usize| {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
@@ -549,6 +551,9 @@ fn results_independent_of_thread_count() {
             let mut bits = Vec::new();
             for result in [
                 t.sum(&[0], false).unwrap(),
+                t.max(&[0], false).unwrap(),
+                tall.sum(&[0], false).unwrap(),
+                tall.var(&[0], false).unwrap(),
                 t.sum(&[1], false).unwrap(),
                 t.var(&[0], false).unwrap(),
                 t.logsumexp(&[1], false).unwrap(),
