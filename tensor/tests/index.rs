@@ -342,3 +342,20 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn empty_view_past_storage_end() {
+    // Shape [4, 0] has no storage; narrowing axis 0 moves the offset past its end.
+    let e = Tensor::<f32>::zeros(&[4, 0]).narrow(0, 2, 2).unwrap();
+    assert_eq!(e.index_select(0, &[1, 0]).unwrap().shape(), &[2, 0]);
+    assert_eq!(Tensor::cat(&[&e, &e], 0).unwrap().shape(), &[4, 0]);
+    assert_eq!(Tensor::stack(&[&e, &e], 0).unwrap().shape(), &[2, 2, 0]);
+    let index = Indices::new(vec![], &[1, 0]).unwrap();
+    assert_eq!(e.gather(0, &index).unwrap().shape(), &[1, 0]);
+    assert_eq!(e.scatter_add(0, &index, &e).unwrap().shape(), &[2, 0]);
+    assert_eq!(e.split(0, 1).unwrap().len(), 2);
+    assert_eq!(
+        format!("{e}"),
+        "Tensor([[],\n        []], shape=[2, 0], dtype=f32)"
+    );
+}

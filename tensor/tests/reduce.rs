@@ -610,3 +610,15 @@ fn softmax_columns_with_neg_inf() {
     assert_eq!(l[2], 0.0);
     assert_eq!(l[5], n);
 }
+
+#[test]
+fn empty_view_past_storage_end() {
+    // Shape [4, 0] has no storage; narrowing axis 0 moves the offset past its end.
+    let e = Tensor::<f32>::zeros(&[4, 0]).narrow(0, 2, 2).unwrap();
+    assert_eq!(e.sum(&[1], false).unwrap().shape(), &[2]);
+    assert_eq!(e.sum(&[0], false).unwrap().shape(), &[0]);
+    assert_eq!(e.sum_all(), 0.0);
+    assert!(e.max(&[1], false).is_err());
+    assert_eq!(e.softmax(1).unwrap().shape(), &[2, 0]);
+    assert_eq!(e.log_softmax(0).unwrap().shape(), &[2, 0]);
+}
