@@ -470,6 +470,43 @@ mod properties {
         }
 
         #[test]
+        fn f32_rows_match_f64_reference(
+            rows in 1usize..4,
+            len in 1usize..70,
+            seed in any::<u64>(),
+            transpose in any::<bool>(),
+        ) {
+            // Row lengths around the 8 lanes of f32x8 and the 32-element accumulator block.
+            let values: Vec<f32> = (0..rows * len)
+                .map(|i| {
+                    let mixed = (i as u64 + 1).wrapping_mul(seed | 1).rotate_left(17);
+                    (mixed % 20_001) as f32 / 100.0 - 100.0
+                })
+                .collect();
+            let t = Tensor::from_vec(values.clone(), &[rows, len]).unwrap();
+            // Reducing axis 1 of `t` runs the SIMD rows; axis 0 of `t.t()` reads the same rows
+            // through the transposed layout.
+            let (source, axis) = if transpose { (t.t().unwrap(), 0) } else { (t, 1) };
+            let sum = source.sum(&[axis], false).unwrap().to_vec();
+            let max = source.max(&[axis], false).unwrap().to_vec();
+            let var = source.var(&[axis], false).unwrap().to_vec();
+            let argmin = source.argmin(axis, false).unwrap();
+            for r in 0..rows {
+                let row = &values[r * len..(r + 1) * len];
+                let exact: f64 = row.iter().map(|&x| f64::from(x)).sum();
+                let bound = 1e-5 * row.iter().map(|&x| f64::from(x.abs())).sum::<f64>() + 1e-4;
+                prop_assert!((f64::from(sum[r]) - exact).abs() <= bound, "sum {} vs {}", sum[r], exact);
+                let top = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+                prop_assert_eq!(max[r], top);
+                let mean = exact / len as f64;
+                let exact_var = row.iter().map(|&x| (f64::from(x) - mean).powi(2)).sum::<f64>() / len as f64;
+                prop_assert!((f64::from(var[r]) - exact_var).abs() <= 1e-4 * (1.0 + exact_var));
+                let low = row.iter().copied().fold(f32::INFINITY, f32::min);
+                prop_assert_eq!(argmin.as_slice()[r], row.iter().position(|&x| x == low).unwrap());
+            }
+        }
+
+        #[test]
         fn argmax_matches_naive_loop(
             t in base(),
             kind in 0u8..7,
