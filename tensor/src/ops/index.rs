@@ -186,6 +186,16 @@ impl<T: Element> Tensor<T> {
     ///
     /// The output has the shape of `index`. See the module doc for the formula.
     ///
+    /// ```
+    /// use tensor::{tensor, Indices, Tensor};
+    ///
+    /// // Pick one column per row, as a classification loss picks the target class.
+    /// let scores: Tensor<f32> = tensor!([[0.1, 0.7, 0.2], [0.5, 0.3, 0.2]]);
+    /// let targets = Indices::new(vec![1, 0], &[2, 1])?;
+    /// assert_eq!(scores.gather(1, &targets)?.to_vec(), vec![0.7, 0.5]);
+    /// # Ok::<(), tensor::TensorError>(())
+    /// ```
+    ///
     /// # Errors
     /// [`TensorError::InvalidAxis`] for a bad axis, [`TensorError::ShapeMismatch`] when the
     /// index rank differs or the index is longer than `self` along another axis, and

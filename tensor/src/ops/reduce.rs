@@ -63,6 +63,16 @@ impl<T: Element> Tensor<T> {
     /// The output drops the reduced axes, or keeps them with size 1 when `keepdim` is true.
     /// A sum of zero elements is 0.
     ///
+    /// ```
+    /// use tensor::{tensor, Tensor};
+    ///
+    /// let m: Tensor<f32> = tensor!([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]);
+    /// assert_eq!(m.sum(&[1], false)?.to_vec(), vec![6.0, 15.0]);
+    /// assert_eq!(m.sum(&[0], true)?.shape(), &[1, 3]);
+    /// assert_eq!(m.sum(&[], false)?.to_scalar()?, 21.0);
+    /// # Ok::<(), tensor::TensorError>(())
+    /// ```
+    ///
     /// # Errors
     /// [`TensorError::InvalidAxis`] or [`TensorError::RepeatedAxis`] for bad axes.
     pub fn sum(&self, axes: &[isize], keepdim: bool) -> Result<Tensor<T>> {

@@ -121,6 +121,14 @@ impl<T: Element> Tensor<T> {
     ///
     /// The output has the shape of `self`. See the module doc for stability and -inf lanes.
     ///
+    /// ```
+    /// use tensor::{tensor, Tensor};
+    ///
+    /// let logits: Tensor<f32> = tensor!([1000.0, 1000.0, 0.0]);
+    /// assert_eq!(logits.softmax(0)?.to_vec(), vec![0.5, 0.5, 0.0]);
+    /// # Ok::<(), tensor::TensorError>(())
+    /// ```
+    ///
     /// # Errors
     /// [`crate::TensorError::InvalidAxis`] for a bad axis.
     pub fn softmax(&self, axis: isize) -> Result<Tensor<T>> {
