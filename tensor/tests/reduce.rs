@@ -491,6 +491,9 @@ mod properties {
             let max = source.max(&[axis], false).unwrap().to_vec();
             let var = source.var(&[axis], false).unwrap().to_vec();
             let argmin = source.argmin(axis, false).unwrap();
+            let lse = source.logsumexp(&[axis], false).unwrap().to_vec();
+            let soft = source.softmax(axis).unwrap().contiguous();
+            let soft = if transpose { soft.t().unwrap().to_vec() } else { soft.to_vec() };
             for r in 0..rows {
                 let row = &values[r * len..(r + 1) * len];
                 let exact: f64 = row.iter().map(|&x| f64::from(x)).sum();
@@ -503,6 +506,18 @@ mod properties {
                 prop_assert!((f64::from(var[r]) - exact_var).abs() <= 1e-4 * (1.0 + exact_var));
                 let low = row.iter().copied().fold(f32::INFINITY, f32::min);
                 prop_assert_eq!(argmin.as_slice()[r], row.iter().position(|&x| x == low).unwrap());
+
+                // The f32 `exp` is vectorised; compare with f64 within a few units in the last
+                // place of each term.
+                let top = f64::from(top);
+                let terms: Vec<f64> = row.iter().map(|&x| (f64::from(x) - top).exp()).collect();
+                let total: f64 = terms.iter().sum();
+                let exact_lse = top + total.ln();
+                prop_assert!((f64::from(lse[r]) - exact_lse).abs() <= 1e-5 * (1.0 + exact_lse.abs()));
+                for (i, term) in terms.iter().enumerate() {
+                    let p = f64::from(soft[r * len + i]);
+                    prop_assert!((p - term / total).abs() <= 1e-6, "softmax {} vs {}", p, term / total);
+                }
             }
         }
 

@@ -9,6 +9,7 @@
 //!
 //! The drivers guarantee that `max`, `min`, `argmax` and `argmin` never get zero elements.
 
+use crate::ops::exp_simd;
 use crate::ops::reduce_plan;
 use crate::ops::reduce_simd as simd;
 use crate::Element;
@@ -152,13 +153,7 @@ impl<T: Element> Reducer<T> for LogSumExp {
         if !m.is_finite() {
             return m;
         }
-        // NOTE: `exp` stays scalar because the vector `exp` of `wide` is an approximation
-        // whose error bound is not documented.
-        let mut total = T::ZERO;
-        for &x in row {
-            total += (x - m).exp();
-        }
-        m + total.ln()
+        m + exp_simd::sum_exp_shifted(row, m).ln()
     }
 
     fn columns(&self, block: &[T], len: usize, stride: usize, out: &mut [T]) {

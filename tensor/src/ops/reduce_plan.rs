@@ -45,9 +45,11 @@ pub const PARALLEL_THRESHOLD: usize = 1 << 21;
 /// Number of input elements from which the kernels that call `exp` on every element
 /// (`logsumexp`, `softmax`, `log_softmax`) run on several threads.
 ///
-/// Measured as [`PARALLEL_THRESHOLD`]. At 2^15 elements, two threads cut `logsumexp` and
-/// `softmax` over rows of 256 `f32` from about 80 to 60 microseconds. At 2^14 they did not pay.
-pub const PARALLEL_THRESHOLD_EXP: usize = 1 << 15;
+/// NOTE: an estimate. On the loaded machine of [`PARALLEL_THRESHOLD`], one `f32` element of
+/// these kernels cost about 1.3 ns on one thread against 0.1 ns for a sum, so they should pay
+/// for threads at about a tenth of its size. The direct measurement was too noisy to say more:
+/// two threads were slower at every size up to 2^17 and gave mixed results above.
+pub const PARALLEL_THRESHOLD_EXP: usize = 1 << 18;
 
 /// Number of columns reduced together by one column-kernel call, so that the running results
 /// (4 KiB of `f32`) stay in the L1 cache.

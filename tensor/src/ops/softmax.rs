@@ -14,13 +14,15 @@
 //! `log_softmax` -inf everywhere (no probability mass at all), never NaN. A lane that contains
 //! NaN or +inf gives NaN everywhere.
 //!
-//! When the axis is the last one, each lane is a contiguous row: the maximum uses the SIMD
-//! kernel of the reductions, and rows run on several threads for large inputs. Otherwise the
+//! When the axis is the last one, each lane is a contiguous row: the maximum and, for `f32`,
+//! the `exp` use SIMD kernels (`reduce_simd.rs`, `exp_simd.rs`), and rows run on several
+//! threads for large inputs. Otherwise the
 //! input is a stack of `len x inner` blocks whose columns are the lanes. The block kernel walks
 //! each block row by row, so it reads memory in order.
 
 use rayon::prelude::*;
 
+use crate::ops::exp_simd;
 use crate::ops::index::{row_major, split_at_axis};
 use crate::ops::reduce::PARALLEL_THRESHOLD_EXP;
 use crate::ops::reduce_kernels::{Extreme, Reducer};
@@ -81,13 +83,24 @@ fn row_kernel<T: Element>(row: &mut [T], form: Form) {
         row.fill(form.empty_lane_value());
         return;
     }
-    let mut total = T::ZERO;
-    for x in row.iter_mut() {
-        total += form.shift(x, m);
+    if !m.is_finite() {
+        // NaN or +inf in the lane: the shift by `m` is undefined.
+        row.fill(T::from_f64(f64::NAN));
+        return;
     }
-    let finisher = form.finisher(total);
-    for x in row.iter_mut() {
-        form.finish(x, finisher);
+    match form {
+        Form::Softmax => {
+            let scale = T::ONE / exp_simd::exp_shifted_inplace(row, m);
+            for x in row.iter_mut() {
+                *x *= scale;
+            }
+        }
+        Form::LogSoftmax => {
+            let log_total = exp_simd::sum_exp_shifted(row, m).ln();
+            for x in row.iter_mut() {
+                *x = *x - m - log_total;
+            }
+        }
     }
 }
 
