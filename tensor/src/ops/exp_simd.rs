@@ -2,14 +2,15 @@
 //!
 //! Every lane of these operations computes `sum_i exp(x_i - m)` with `m` the lane maximum, so
 //! every argument of `exp` is at most 0. For `f32` the kernels evaluate eight of them at a time
-//! with the `exp` of `wide::f32x8`, a degree-5 polynomial after range reduction by powers of 2.
-//! `f64` keeps the `exp` of the standard library, because gradient checks run in `f64` and
-//! need its accuracy.
+//! with the `exp` of `wide::f32x8` (wide 0.7.33), a polynomial after range reduction by powers
+//! of 2. `f64` keeps the `exp` of the standard library, because gradient checks run in `f64`
+//! and need its accuracy.
 //!
-//! The vector `exp` returns 0 for arguments below -87.3, where the exact value is below 1.2e-38
-//! (the smallest normal `f32`) and the standard `exp` returns a subnormal number. Its relative
-//! error on [-87, 0] is tested below against `f64`. Callers handle lanes whose maximum is not
-//! finite before calling these kernels, so the arguments are never NaN.
+//! The vector `exp` returns 0 for arguments of magnitude 87.3 or more. Below -87.3 the exact
+//! value is under 1.2e-38 (the smallest normal `f32`), where the standard `exp` would return a
+//! subnormal number. The relative error on [-87, 0] is tested below against `f64`. Callers
+//! handle lanes whose maximum is not finite before calling these kernels, so no argument is
+//! NaN.
 
 use std::any::TypeId;
 
@@ -49,7 +50,7 @@ fn add_lanes(acc: f32x8) -> f32 {
     acc.to_array().iter().fold(0.0, |s, &x| s + x)
 }
 
-/// Vector path of [`sum_exp_shifted`] for `f32`.
+/// Computes [`sum_exp_shifted`] for `f32` with vectors.
 fn sum_exp_shifted_f32(row: &[f32], m: f32) -> f32 {
     let shift = f32x8::splat(m);
     let mut acc = f32x8::splat(0.0);
@@ -64,7 +65,7 @@ fn sum_exp_shifted_f32(row: &[f32], m: f32) -> f32 {
     total
 }
 
-/// Vector path of [`exp_shifted_inplace`] for `f32`.
+/// Computes [`exp_shifted_inplace`] for `f32` with vectors.
 fn exp_shifted_inplace_f32(row: &mut [f32], m: f32) -> f32 {
     let shift = f32x8::splat(m);
     let mut acc = f32x8::splat(0.0);
