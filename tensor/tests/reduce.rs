@@ -649,6 +649,17 @@ fn softmax_nan_and_inf_lanes() {
 }
 
 #[test]
+fn softmax_columns_with_nan_and_inf() {
+    // Axis 0 runs the block kernel: column 0 holds NaN, column 1 holds +inf.
+    let t: Tensor<f64> = tensor!([[f64::NAN, f64::INFINITY, 1.0], [0.0, 0.0, 1.0]]);
+    for s in [t.softmax(0).unwrap(), t.log_softmax(0).unwrap()] {
+        let s = s.to_vec();
+        assert!([s[0], s[1], s[3], s[4]].iter().all(|v| v.is_nan()), "{s:?}");
+        assert!(s[2].is_finite() && s[5].is_finite(), "{s:?}");
+    }
+}
+
+#[test]
 fn softmax_columns_with_neg_inf() {
     // Axis 0 of a 2 x 3 matrix: column 0 is all -inf, the others are ordinary.
     let n = f64::NEG_INFINITY;
