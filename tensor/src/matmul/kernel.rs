@@ -1,10 +1,13 @@
-//! Microkernels: the innermost loop of the GEMM, which multiplies one packed sliver of A
-//! (`mr x kc`) by one packed sliver of B (`kc x nr`) into an `mr x nr` tile of C held in
-//! registers.
+//! Microkernels: the innermost loop of the GEMM, which multiplies an `mr x kc` sliver of A by
+//! one packed sliver of B (`kc x nr`) into an `mr x nr` tile of C held in registers.
 //!
 //! Every kernel has the same contract, [`KernelFn`]: compute `AB` over `kc` steps, then update
 //! the valid `rows x cols` corner of the tile as `C = alpha * AB + beta * C`. When `beta` is zero
 //! C is not read, so C may hold NaN or garbage (the BLAS convention).
+//!
+//! The sliver of A is read through strides: a packed sliver has row stride 1 and column stride
+//! `mr`, but the kernel also reads A in place (any strides), which saves the packing of A when
+//! too few columns of C share it to repay the copy.
 //!
 //! The kernel for a product is chosen at run time ([`select`]): AVX-512 or AVX2 with FMA on
 //! x86-64 when the CPU has them, otherwise a portable kernel written with `wide`. A plain scalar
@@ -13,6 +16,7 @@
 use std::any::TypeId;
 
 use super::params::BlockSizes;
+use super::raw::MatPtr;
 use crate::Element;
 
 /// The part of C that one microkernel call updates.
@@ -30,14 +34,15 @@ pub(crate) struct CTile<T> {
     pub cols: usize,
 }
 
-/// A microkernel: `C[..rows, ..cols] = alpha * A B + beta * C` for packed slivers `a`
-/// (`kc` columns of `mr` values) and `b` (`kc` rows of `nr` values).
+/// A microkernel: `C[..rows, ..cols] = alpha * A B + beta * C` for an `mr x kc` sliver `a` and a
+/// packed sliver `b` (`kc` rows of `nr` values).
 ///
 /// # Safety
-/// `a` must be readable for `mr * kc` elements, `b` for `nr * kc`, and every element of the
-/// valid part of the tile must be writable (and readable unless `beta` is zero).
+/// Every element `a.at(i, p)` for `i < mr`, `p < kc` must be readable (all `mr` rows, even for
+/// an edge tile), `b` must be readable for `nr * kc` elements, and every element of the valid
+/// part of the tile must be writable (and readable unless `beta` is zero).
 pub(crate) type KernelFn<T> =
-    unsafe fn(kc: usize, alpha: T, a: *const T, b: *const T, beta: T, c: &CTile<T>);
+    unsafe fn(kc: usize, alpha: T, a: MatPtr<T>, b: *const T, beta: T, c: &CTile<T>);
 
 /// A microkernel with its register tile and cache block sizes.
 #[derive(Debug)]
@@ -128,18 +133,18 @@ pub fn scalar_kernel<T: Element>() -> Kernel<T> {
 unsafe fn scalar_kernel_fn<T: Element>(
     kc: usize,
     alpha: T,
-    a: *const T,
+    a: MatPtr<T>,
     b: *const T,
     beta: T,
     c: &CTile<T>,
 ) {
     let mut acc = [[T::ZERO; SCALAR_NR]; SCALAR_MR];
     for p in 0..kc {
-        // SAFETY: step `p` of each sliver is inside the packed buffers.
-        let (a_col, b_row) = unsafe { (a.add(p * SCALAR_MR), b.add(p * SCALAR_NR)) };
+        // SAFETY: step `p` of the B sliver is inside the packed buffer.
+        let b_row = unsafe { b.add(p * SCALAR_NR) };
         for (i, acc_row) in acc.iter_mut().enumerate() {
-            // SAFETY: `i < mr` inside the packed column.
-            let a_value = unsafe { *a_col.add(i) };
+            // SAFETY: `(i, p)` is inside the A sliver.
+            let a_value = unsafe { *a.at(i, p) };
             for (j, value) in acc_row.iter_mut().enumerate() {
                 // SAFETY: `j < nr` inside the packed row.
                 *value += a_value * unsafe { *b_row.add(j) };

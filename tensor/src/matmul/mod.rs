@@ -18,12 +18,16 @@ mod buffer;
 mod gemm;
 mod kernel;
 mod kernel_simd;
+#[cfg(target_arch = "x86_64")]
+mod kernel_x86;
 mod pack;
 mod params;
 mod raw;
+#[cfg(test)]
+mod tests;
 
 pub use kernel::{available as available_kernels, select as select_kernel, Kernel};
-pub use params::{BlockSizes, PARALLEL_MIN_MULADDS};
+pub use params::{BlockSizes, PACK_A_MIN_COLS, PARALLEL_MIN_MULADDS};
 
 use self::gemm::{gemm_raw, threads_for, Dims};
 use self::raw::{MatMutPtr, MatPtr};
