@@ -7,6 +7,8 @@
 
 use std::time::Instant;
 
+use crate::timing::Clock;
+
 /// Independent accumulator chains: FMA latency (4 cycles) times two FMA ports, with margin.
 const CHAINS: usize = 12;
 
@@ -26,23 +28,49 @@ pub fn instruction_set() -> &'static str {
 
 /// Measures the peak in GFLOP/s for `f32` (`double = false`) or `f64` on `threads` threads
 /// running at once; returns the median of `repeats` runs of about `iterations` loop steps.
-pub fn measure_gflops(double: bool, threads: usize, iterations: u64, repeats: usize) -> f64 {
+///
+/// With [`Clock::Wall`] the result is all operations over the wall time; with
+/// [`Clock::ThreadCpu`] it is the sum over threads of each thread's operations over its own
+/// CPU time, the rate of cores that are not shared.
+pub fn measure_gflops(
+    double: bool,
+    threads: usize,
+    iterations: u64,
+    repeats: usize,
+    clock: Clock,
+) -> f64 {
     let mut results: Vec<f64> = (0..repeats.max(1))
         .map(|_| {
             let start = Instant::now();
-            let flops: u64 = std::thread::scope(|scope| {
+            let per_thread: Vec<(u64, f64)> = std::thread::scope(|scope| {
                 let handles: Vec<_> = (0..threads.max(1))
-                    .map(|_| scope.spawn(move || fma_loop(double, iterations)))
+                    .map(|_| scope.spawn(move || timed_fma_loop(double, iterations)))
                     .collect();
                 handles
                     .into_iter()
                     .map(|h| h.join().expect("FMA loop thread panicked"))
-                    .sum()
+                    .collect()
             });
-            flops as f64 / start.elapsed().as_secs_f64() / 1e9
+            match clock {
+                Clock::Wall => {
+                    let flops: u64 = per_thread.iter().map(|&(flops, _)| flops).sum();
+                    flops as f64 / start.elapsed().as_secs_f64() / 1e9
+                }
+                Clock::ThreadCpu => per_thread
+                    .iter()
+                    .map(|&(flops, seconds)| flops as f64 / seconds / 1e9)
+                    .sum(),
+            }
         })
         .collect();
     crate::timing::median(&mut results)
+}
+
+/// Runs the FMA loop; returns its operations and the CPU seconds of this thread.
+fn timed_fma_loop(double: bool, iterations: u64) -> (u64, f64) {
+    let mut flops = 0;
+    let seconds = Clock::ThreadCpu.seconds(|| flops = fma_loop(double, iterations));
+    (flops, seconds)
 }
 
 /// Runs the FMA loop on this thread and returns the operations it performed.

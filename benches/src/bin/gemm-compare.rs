@@ -162,6 +162,9 @@ fn filled<T: Element>(rows: usize, cols: usize, seed: usize) -> Vec<T> {
         .collect()
 }
 
+/// Shortest timed sample; shorter products repeat inside one sample.
+const MIN_SAMPLE: Duration = Duration::from_micros(50);
+
 /// Times ours and `matrixmultiply` in turns on one shape; returns their median GFLOP/s.
 fn measure_shape<T: MatrixMultiply>(shape: MatmulShape, quick: bool, clock: Clock) -> (f64, f64) {
     let MatmulShape { m, k, n, .. } = shape;
@@ -227,14 +230,23 @@ fn measure_shape<T: MatrixMultiply>(shape: MatmulShape, quick: bool, clock: Cloc
     ours();
     theirs();
     let per_pair = start.elapsed() / 2;
+    // Small products run several times per timed sample, so that the clock's own cost (a
+    // system call for thread CPU time) stays below one percent of the sample.
+    let calls = (MIN_SAMPLE.as_secs_f64() / per_pair.as_secs_f64().max(1e-9)).ceil() as usize;
+    let calls = calls.clamp(1, 1_000_000);
     let budget = Duration::from_millis(if quick { 400 } else { 2000 });
-    let turns = timing::repeats_for(budget, per_pair, 5, if quick { 200 } else { 2000 });
+    let turns = timing::repeats_for(
+        budget,
+        per_pair * calls as u32,
+        5,
+        if quick { 200 } else { 2000 },
+    );
 
-    let flops = shape.flops() as f64;
+    let flops = (shape.flops() * calls as u64) as f64;
     let (mut ours_gflops, mut theirs_gflops) = (Vec::new(), Vec::new());
     for _ in 0..turns {
-        ours_gflops.push(flops / clock.seconds(&mut ours) / 1e9);
-        theirs_gflops.push(flops / clock.seconds(&mut theirs) / 1e9);
+        ours_gflops.push(flops / clock.seconds(|| (0..calls).for_each(|_| ours())) / 1e9);
+        theirs_gflops.push(flops / clock.seconds(|| (0..calls).for_each(|_| theirs())) / 1e9);
     }
     (
         timing::median(&mut ours_gflops),
@@ -324,7 +336,12 @@ fn report_peak(options: &Options) -> Vec<(String, usize, f64)> {
     let mut peaks = Vec::new();
     for dtype in &options.dtypes {
         for &threads in &options.threads {
-            let gflops = peak::measure_gflops(dtype == "f64", threads, iterations, 5);
+            let clock = if options.cpu_time && threads == 1 {
+                Clock::ThreadCpu
+            } else {
+                Clock::Wall
+            };
+            let gflops = peak::measure_gflops(dtype == "f64", threads, iterations, 5, clock);
             let line = format!(
                 "FMA peak ({}, {dtype}, {threads} thread{}): {gflops:.1} GFLOP/s",
                 peak::instruction_set(),

@@ -21,6 +21,7 @@ use super::kernel::{CTile, Kernel};
 use super::pack::{pack_a, pack_b_sliver};
 use super::params::{PACK_A_MIN_COLS, PARALLEL_MIN_MULADDS};
 use super::raw::{MatMutPtr, MatPtr};
+use super::small::{gemm_small, is_small};
 use crate::Element;
 
 /// Sizes of one product: A is `m x k`, B is `k x n`, C is `m x n`.
@@ -69,6 +70,11 @@ pub(crate) unsafe fn gemm_raw<T: Element>(
     if k == 0 || alpha == T::ZERO {
         // SAFETY: the caller's contract on C.
         unsafe { scale(m, n, beta, c) };
+        return;
+    }
+    if is_small(dims) {
+        // SAFETY: forwarded contract.
+        unsafe { gemm_small(dims, alpha, a, b, beta, c) };
         return;
     }
     // The kernels are fastest when a row of the C tile is contiguous. When C is column-major,

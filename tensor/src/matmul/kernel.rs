@@ -14,6 +14,7 @@
 //! kernel serves element types other than `f32` and `f64`.
 
 use std::any::TypeId;
+use std::sync::OnceLock;
 
 use super::params::BlockSizes;
 use super::raw::MatPtr;
@@ -66,7 +67,23 @@ impl<T> Clone for Kernel<T> {
 impl<T> Copy for Kernel<T> {}
 
 /// Returns the fastest kernel this CPU supports for `T`.
+///
+/// The choice for `f32` and `f64` is made once and cached, so small products do not pay for
+/// feature detection on every call.
 pub fn select<T: Element>() -> Kernel<T> {
+    static F32: OnceLock<Kernel<f32>> = OnceLock::new();
+    static F64: OnceLock<Kernel<f64>> = OnceLock::new();
+    if TypeId::of::<T>() == TypeId::of::<f32>() {
+        cast_kernel(*F32.get_or_init(fastest::<f32>))
+    } else if TypeId::of::<T>() == TypeId::of::<f64>() {
+        cast_kernel(*F64.get_or_init(fastest::<f64>))
+    } else {
+        scalar_kernel::<T>()
+    }
+}
+
+/// Returns the first (fastest) of [`available`].
+fn fastest<T: Element>() -> Kernel<T> {
     available::<T>()
         .into_iter()
         .next()

@@ -7,6 +7,7 @@
 //! - `pack.rs`: copying blocks of A and B into the order the microkernel reads;
 //! - `kernel.rs` and `kernel_simd.rs`: the microkernels, one per instruction set, chosen at run
 //!   time;
+//! - `small.rs`: plain loops for products too small to repay packing;
 //! - `params.rs`: the block sizes and the size at which threads start to pay;
 //! - `batched.rs`: batch dimensions and broadcasting for [`Tensor::matmul`].
 //!
@@ -23,11 +24,12 @@ mod kernel_x86;
 mod pack;
 mod params;
 mod raw;
+mod small;
 #[cfg(test)]
 mod tests;
 
 pub use kernel::{available as available_kernels, select as select_kernel, Kernel};
-pub use params::{BlockSizes, PACK_A_MIN_COLS, PARALLEL_MIN_MULADDS};
+pub use params::{BlockSizes, PACK_A_MIN_COLS, PARALLEL_MIN_MULADDS, SMALL_MAX_MULADDS};
 
 use self::gemm::{gemm_raw, threads_for, Dims};
 use self::raw::{MatMutPtr, MatPtr};

@@ -39,3 +39,8 @@ pub const PARALLEL_MIN_MULADDS: usize = 96 * 96 * 96;
 // NOTE: estimate from the cost model (about one cycle per packed element against
 // `2 * nr` flops per cycle of kernel time); see BENCHMARKS.md for the measured effect.
 pub const PACK_A_MIN_COLS: usize = 512;
+
+/// Products with at most this many multiply-adds (`m * k * n`) run as plain loops without
+/// packing (see `small.rs`), as do all products with one row or one column.
+// NOTE: first estimate; BENCHMARKS.md gives the measured cross-over.
+pub const SMALL_MAX_MULADDS: usize = 8 * 8 * 8;
