@@ -7,5 +7,10 @@ use criterion::{criterion_group, criterion_main};
 
 mod families;
 
-criterion_group!(benches, families::matmul::bench);
+criterion_group!(
+    benches,
+    families::matmul::bench,
+    families::elementwise::bench,
+    families::reduce::bench
+);
 criterion_main!(benches);

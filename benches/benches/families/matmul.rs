@@ -10,7 +10,7 @@
 //!   `MATMUL_NUM_THREADS` (default: the number of physical cores), so it pairs with
 //!   `ours-rayon`; run with `MATMUL_NUM_THREADS=1` to pair it with `ours-1t`.
 
-use criterion::{black_box, BenchmarkId, Criterion, Throughput};
+use criterion::{black_box, Criterion, Throughput};
 
 use benches::reference::{blocked, naive, MatRef, MatrixMultiply};
 use benches::shapes::{training_shapes, MatmulShape};
@@ -109,12 +109,10 @@ fn bench_shape<T: MatrixMultiply>(
         )
         .expect("shapes chain")
     };
-    group.bench_function(BenchmarkId::new("ours-1t", ""), |bench| {
+    group.bench_function("ours-1t", |bench| {
         one_thread.install(|| bench.iter(&mut ours))
     });
-    group.bench_function(BenchmarkId::new("ours-rayon", ""), |bench| {
-        bench.iter(&mut ours)
-    });
+    group.bench_function("ours-rayon", |bench| bench.iter(&mut ours));
     group.bench_function("matrixmultiply", |bench| {
         bench.iter(|| T::matrixmultiply(m, k, n, black_box(a_ref), black_box(b_ref), &mut out))
     });
