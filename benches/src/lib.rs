@@ -1,6 +1,6 @@
 //! Benchmarks of the `tensor` kernels, and the shared pieces of the `gemm-compare` tool.
 //!
-//! - [`reference`]: the baselines our GEMM is compared with (a naive triple loop and a
+//! - [`reference`](mod@reference): the baselines our GEMM is compared with (a naive triple loop and a
 //!   cache-blocked scalar loop) and a wrapper around the `matrixmultiply` crate;
 //! - [`shapes`]: the matrix shapes that training uses, with their transposed-operand forms;
 //! - [`peak`]: a measurement of the machine's fused multiply-add peak, the ceiling for any GEMM;

@@ -2,8 +2,8 @@
 //! elements.
 //!
 //! Each group runs our op on a contiguous operand (`ours`) and on a transposed view of the same
-//! size (`ours-transposed`), next to a scalar twin: a plain loop over a `Vec` in row-major order
-//! (`scalar`) or in the transposed view's order (`scalar-transposed`). The gap between the
+//! size (`ours-transposed`). Next to them runs a scalar twin, a plain loop over a `Vec` in
+//! row-major order (`scalar`) or in the transposed view's order (`scalar-transposed`). The gap between the
 //! twins shows what SIMD and threads buy, and what a strided walk costs.
 
 use criterion::{black_box, Criterion, Throughput};

@@ -8,7 +8,7 @@
 //! - `ours-rayon`: our GEMM on the global rayon pool (all cores);
 //! - `matrixmultiply`: the `matrixmultiply` crate, with the thread count from
 //!   `MATMUL_NUM_THREADS` (default: the number of physical cores), so it pairs with
-//!   `ours-rayon`; run with `MATMUL_NUM_THREADS=1` to pair it with `ours-1t`.
+//!   `ours-rayon`. Run with `MATMUL_NUM_THREADS=1` to pair it with `ours-1t`.
 
 use criterion::{black_box, Criterion, Throughput};
 

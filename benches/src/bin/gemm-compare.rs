@@ -7,8 +7,8 @@
 //! ```
 //!
 //! `matrixmultiply` reads its thread count from `MATMUL_NUM_THREADS` once per process, so the
-//! tool runs one child process per thread count; each child times both libraries in turns
-//! (ours, theirs, ours, ...) so that load from other processes hits both alike.
+//! tool runs one child process per thread count. Each child times both libraries in turns
+//! (ours, theirs, ours, ...), so that load from other processes hits both alike.
 
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};

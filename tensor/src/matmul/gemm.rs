@@ -161,7 +161,7 @@ unsafe fn run_loops<T: Element>(
                 // Only the first block applies the caller's beta; later blocks add to it.
                 let beta_block = if pc == 0 { beta } else { T::ONE };
                 let b_block = b.shifted(pc, jc);
-                // SAFETY: the panel buffer holds `kc * nc` rounded up to whole slivers.
+                // SAFETY: the panel buffer has room for `kc * nc` rounded up to whole slivers.
                 unsafe { pack_panel(nr, kc, nc, b_block, panel, threads) };
 
                 let tasks = split_tasks(kernel, m, nc, threads);
@@ -272,7 +272,7 @@ unsafe fn run_block<T: Element>(
             let mc = mc_max.min(rows - ic);
             let a_block = a.shifted(ic, 0);
             let full_rows = mc - mc % mr;
-            // SAFETY: the buffer holds `buffer_len` elements; the packed rows are inside A.
+            // SAFETY: the buffer has room for `buffer_len` elements, and the packed rows are inside A.
             unsafe {
                 if !in_place {
                     pack_a(mr, mc, kc, a_block, a_packed);

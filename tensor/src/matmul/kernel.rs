@@ -5,9 +5,9 @@
 //! the valid `rows x cols` corner of the tile as `C = alpha * AB + beta * C`. When `beta` is zero
 //! C is not read, so C may hold NaN or garbage (the BLAS convention).
 //!
-//! The sliver of A is read through strides: a packed sliver has row stride 1 and column stride
-//! `mr`, but the kernel also reads A in place (any strides), which saves the packing of A when
-//! too few columns of C share it to repay the copy.
+//! The sliver of A is read through strides. A packed sliver has row stride 1 and column stride
+//! `mr`, but the kernel also reads A in place (any strides). That saves packing A when too few
+//! columns of C share it to repay the copy.
 //!
 //! The kernel for a product is chosen at run time ([`select`]): AVX-512 or AVX2 with FMA on
 //! x86-64 when the CPU has them, otherwise a portable kernel written with `wide`. A plain scalar
@@ -127,7 +127,7 @@ const SCALAR_MR: usize = 4;
 /// Columns of the scalar kernel's tile.
 const SCALAR_NR: usize = 4;
 
-/// The portable scalar kernel, for any element type.
+/// Returns the portable scalar kernel, for any element type.
 pub fn scalar_kernel<T: Element>() -> Kernel<T> {
     Kernel {
         name: "scalar-4x4",
@@ -142,7 +142,7 @@ pub fn scalar_kernel<T: Element>() -> Kernel<T> {
     }
 }
 
-/// The scalar microkernel: a 4 x 4 tile of accumulators updated with one multiply-add per
+/// Multiplies two slivers with a 4 x 4 tile of scalar accumulators, one multiply-add per
 /// element and step.
 ///
 /// # Safety

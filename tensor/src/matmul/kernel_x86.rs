@@ -140,11 +140,11 @@ macro_rules! x86_kernel {
             /// made the compiler keep the accumulators in memory.
             ///
             /// # Safety
-            /// As the kernel; `scratch` holds `MR x NR` values.
+            /// As the kernel; `scratch` contains `MR x NR` values.
             #[target_feature(enable = $feature)]
             #[inline(never)]
             unsafe fn masked_update(scratch: *const $t, alpha: $t, beta: $t, c: &CTile<$t>) {
-                // SAFETY: the valid part of the tile is inside C and the scratch tile holds
+                // SAFETY: the valid part of the tile is inside C and the scratch tile contains
                 // every row read.
                 unsafe {
                     let alpha_v = $set1(alpha);

@@ -40,7 +40,7 @@ use crate::{Element, Result, Tensor, TensorError};
 ///
 /// `a` and `b` may be any views; they are read through their strides. `c` is updated through
 /// copy on write: when its storage is shared with another tensor or it is not a contiguous
-/// row-major matrix, it first becomes a contiguous copy, so no other tensor sees the change.
+/// row-major matrix, it first becomes a contiguous copy, so no other tensor observes the change.
 /// When `beta` is zero, the old values of `c` are not read (NaN in `c` does not propagate).
 /// Large products run on the current rayon thread pool.
 ///

@@ -35,7 +35,7 @@ pub const PARALLEL_MIN_MULADDS: usize = 96 * 96 * 96;
 /// Blocks of A that serve fewer columns of C than this are read in place instead of packed.
 ///
 /// Packing moves each element of A once, and the packed block is then reused for every column
-/// of the task; with few columns the copy is not repaid.
+/// of the task. With few columns the copy is not repaid.
 // NOTE: estimate from the cost model (about one cycle per packed element against
 // `2 * nr` flops per cycle of kernel time); see BENCHMARKS.md for the measured effect.
 pub const PACK_A_MIN_COLS: usize = 512;

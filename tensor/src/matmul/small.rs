@@ -1,7 +1,7 @@
 //! Products too small to repay packing: vector x matrix, matrix x vector and tiny matrices.
 //!
 //! Packing copies B once per product. When A has a single row, the product reads each element
-//! of B exactly once anyway, so the copy doubles the memory traffic; for tiny matrices the
+//! of B exactly once anyway, so the copy doubles the memory traffic. For tiny matrices the
 //! fixed cost of the blocked loop nest (buffers, tasks) exceeds the arithmetic. These products
 //! run as plain loops over the strided operands instead.
 
@@ -18,7 +18,7 @@ pub(crate) fn is_small(dims: Dims) -> bool {
 /// Computes `C = alpha * A B + beta * C` with plain loops.
 ///
 /// Each row of C is built as a sum of rows of B scaled by one element of A (`i, p, j` order),
-/// so rows of B and C are walked contiguously when their column stride is 1; a single column
+/// so rows of B and C are walked contiguously when their column stride is 1. A single column
 /// of C is built from dot products instead.
 ///
 /// # Safety
