@@ -29,9 +29,9 @@ pub fn instruction_set() -> &'static str {
 /// Measures the peak in GFLOP/s for `f32` (`double = false`) or `f64` on `threads` threads
 /// running at once; returns the median of `repeats` runs of about `iterations` loop steps.
 ///
-/// With [`Clock::Wall`] the result is all operations over the wall time; with
+/// With [`Clock::Wall`] the result is all operations over the wall time. With
 /// [`Clock::ThreadCpu`] it is the sum over threads of each thread's operations over its own
-/// CPU time, the rate of cores that are not shared.
+/// CPU time, which is the rate of cores that are not shared.
 pub fn measure_gflops(
     double: bool,
     threads: usize,

@@ -16,7 +16,7 @@ pub struct MatmulShape {
 }
 
 impl MatmulShape {
-    /// A product of row-major operands.
+    /// Creates a product of row-major operands.
     pub const fn plain(m: usize, k: usize, n: usize) -> Self {
         MatmulShape {
             m,
@@ -27,7 +27,7 @@ impl MatmulShape {
         }
     }
 
-    /// The square product `n x n x n`.
+    /// Creates the square product `n x n x n`.
     pub const fn square(n: usize) -> Self {
         Self::plain(n, n, n)
     }
@@ -37,7 +37,7 @@ impl MatmulShape {
         2 * (self.m * self.k * self.n) as u64
     }
 
-    /// A label such as `128x384x384` or `384x128x384-At` (A transposed).
+    /// Returns a label such as `128x384x384` or `384x128x384-At` (A transposed).
     pub fn label(&self) -> String {
         let mut label = format!("{}x{}x{}", self.m, self.k, self.n);
         if self.a_transposed {
@@ -58,7 +58,7 @@ pub const TRAINING_FORWARD: [MatmulShape; 4] = [
     MatmulShape::plain(128, 128, 512),
 ];
 
-/// The training shapes with the transposed-operand forms of the backward pass: for `Y = X W`,
+/// Returns the training shapes with the transposed-operand forms of the backward pass. For `Y = X W`,
 /// the input gradient `dX = dY W^T` (B transposed) and the weight gradient `dW = X^T dY`
 /// (A transposed).
 pub fn training_shapes() -> Vec<MatmulShape> {

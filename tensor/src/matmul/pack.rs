@@ -92,6 +92,9 @@ unsafe fn pack_full<T: Element, const W: usize>(kc: usize, src: MatPtr<T>, out: 
             }
         } else {
             // One pointer per row, read along the row, written across the packed column.
+            // NOTE: a transposed B lands here and packs at about one element per cycle. That
+            // keeps the `[128 x k] x [k x n]^T` products about 2 % behind `matrixmultiply`, and
+            // reading short runs per row instead measured slower (BENCHMARKS.md).
             let rows: [*const T; W] = std::array::from_fn(|i| src.at(i, 0));
             for p in 0..kc {
                 let offset = p as isize * src.cs;
