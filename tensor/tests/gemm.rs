@@ -21,7 +21,7 @@ fn matrix<T: Element>(rows: usize, cols: usize, seed: u64) -> Tensor<T> {
     Tensor::from_vec(data, &[rows, cols]).unwrap()
 }
 
-/// The naive product `alpha * a b + beta * c` in f64, and the bound `|alpha| sum |a||b| +
+/// Computes the naive product `alpha * a b + beta * c` in f64, and the bound `|alpha| sum |a||b| +
 /// |beta||c|` for each element, which scales the rounding tolerance.
 fn reference<T: Element>(
     alpha: f64,
@@ -408,8 +408,8 @@ fn threads_over_small_batches() {
     assert_close(&parallel.select(0, 63).unwrap(), &want, 30, "last batch");
 }
 
-/// One operand drawn by proptest: its sizes, whether it is transposed, and a step along each
-/// axis of a larger buffer.
+/// Builds one operand drawn by proptest from its sizes, whether it is transposed, and a step
+/// along each axis of a larger buffer.
 fn operand(
     rows: usize,
     cols: usize,

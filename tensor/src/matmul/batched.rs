@@ -2,7 +2,7 @@
 //!
 //! - 2-D x 2-D is the matrix product `[m, k] x [k, n] -> [m, n]`.
 //! - A 1-D left operand `[k]` acts as a row `[1, k]` and a 1-D right operand `[k]` as a column
-//!   `[k, 1]`; the added axis is removed from the result, so vector x vector is a 0-D scalar.
+//!   `[k, 1]`. The added axis is removed from the result, so vector x vector is a 0-D scalar.
 //! - Axes before the last two are batch axes and broadcast by the NumPy rule:
 //!   `[2, 1, m, k] x [3, k, n] -> [2, 3, m, n]`. Broadcast operands are views with stride 0, so
 //!   no batch is copied.

@@ -16,7 +16,7 @@ thread_local! {
     static PACK_B: RefCell<Vec<CacheLine>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Which of the two per-thread buffers to use.
+/// One of the two per-thread buffers.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Slot {
     /// The packed block of A, private to one task.
@@ -28,7 +28,7 @@ pub(crate) enum Slot {
 /// Calls `f` with a pointer to at least `len` elements of 64-byte aligned, uninitialised
 /// memory of type `T` that lives until `f` returns.
 ///
-/// The thread's cached buffer is used when it is free; a nested call on the same thread (for
+/// The thread's cached buffer is used when it is free. A nested call on the same thread (for
 /// example a product started inside a rayon task that runs while this thread waits) gets a
 /// fresh allocation instead.
 pub(crate) fn with_buffer<T, R>(slot: Slot, len: usize, f: impl FnOnce(*mut T) -> R) -> R {

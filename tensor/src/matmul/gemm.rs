@@ -19,8 +19,9 @@ use rayon::prelude::*;
 use super::buffer::{with_buffer, Slot};
 use super::kernel::{CTile, Kernel};
 use super::pack::{pack_a, pack_b_sliver};
-use super::params::PARALLEL_MIN_MULADDS;
+use super::params::{PACK_A_MIN_COLS, PARALLEL_MIN_MULADDS};
 use super::raw::{MatMutPtr, MatPtr};
+use super::small::{gemm_small, is_small};
 use crate::Element;
 
 /// Sizes of one product: A is `m x k`, B is `k x n`, C is `m x n`.
@@ -69,6 +70,11 @@ pub(crate) unsafe fn gemm_raw<T: Element>(
     if k == 0 || alpha == T::ZERO {
         // SAFETY: the caller's contract on C.
         unsafe { scale(m, n, beta, c) };
+        return;
+    }
+    if is_small(dims) {
+        // SAFETY: forwarded contract.
+        unsafe { gemm_small(dims, alpha, a, b, beta, c) };
         return;
     }
     // The kernels are fastest when a row of the C tile is contiguous. When C is column-major,
@@ -155,7 +161,7 @@ unsafe fn run_loops<T: Element>(
                 // Only the first block applies the caller's beta; later blocks add to it.
                 let beta_block = if pc == 0 { beta } else { T::ONE };
                 let b_block = b.shifted(pc, jc);
-                // SAFETY: the panel buffer holds `kc * nc` rounded up to whole slivers.
+                // SAFETY: the panel buffer has room for `kc * nc` rounded up to whole slivers.
                 unsafe { pack_panel(nr, kc, nc, b_block, panel, threads) };
 
                 let tasks = split_tasks(kernel, m, nc, threads);
@@ -237,7 +243,8 @@ unsafe fn pack_panel<T: Element>(
     }
 }
 
-/// Loops 3, 2 and 1 for one task: pack blocks of A and run the microkernel over every tile.
+/// Loops 3, 2 and 1 for one task: pack blocks of A (or read A in place) and run the
+/// microkernel over every tile.
 ///
 /// `sizes` is `(rows, kc, cols)` of the task; `b_panel` points at its first packed sliver.
 ///
@@ -255,18 +262,42 @@ unsafe fn run_block<T: Element>(
     let (rows, kc, cols) = sizes;
     let (mr, nr) = (kernel.mr, kernel.nr);
     let mc_max = kernel.blocks.mc.min(rows.div_ceil(mr) * mr);
+    let in_place = reads_a_in_place(a, cols);
+    // In place, the buffer only holds the zero-padded last sliver of a block.
+    let buffer_len = if in_place { mr * kc } else { mc_max * kc };
 
-    with_buffer::<T, _>(Slot::A, mc_max * kc, |a_packed| {
+    with_buffer::<T, _>(Slot::A, buffer_len, |a_packed| {
         // Loop 3: blocks of mc rows.
         for ic in (0..rows).step_by(mc_max) {
             let mc = mc_max.min(rows - ic);
-            // SAFETY: the buffer holds `mc_max * kc` elements; the block is inside A.
-            unsafe { pack_a(mr, mc, kc, a.shifted(ic, 0), a_packed) };
+            let a_block = a.shifted(ic, 0);
+            let full_rows = mc - mc % mr;
+            // SAFETY: the buffer has room for `buffer_len` elements, and the packed rows are inside A.
+            unsafe {
+                if !in_place {
+                    pack_a(mr, mc, kc, a_block, a_packed);
+                } else if full_rows < mc {
+                    pack_a(
+                        mr,
+                        mc - full_rows,
+                        kc,
+                        a_block.shifted(full_rows, 0),
+                        a_packed,
+                    );
+                }
+            }
             // Loop 2: slivers of nr columns of the packed panel.
             for jr in (0..cols).step_by(nr) {
                 let b_sliver = b_panel.wrapping_add(jr * kc);
-                // Loop 1: slivers of mr rows of the packed block.
+                // Loop 1: slivers of mr rows of the block.
                 for ir in (0..mc).step_by(mr) {
+                    let a_sliver = if !in_place {
+                        packed_sliver(a_packed.wrapping_add(ir * kc), mr)
+                    } else if ir < full_rows {
+                        a_block.shifted(ir, 0)
+                    } else {
+                        packed_sliver(a_packed, mr)
+                    };
                     let tile = CTile {
                         ptr: c.at(ic + ir, jr),
                         rs: c.rs,
@@ -274,15 +305,32 @@ unsafe fn run_block<T: Element>(
                         rows: mr.min(mc - ir),
                         cols: nr.min(cols - jr),
                     };
-                    // SAFETY: the slivers are inside the packed buffers and the tile's valid
-                    // part inside C.
-                    unsafe {
-                        (kernel.func)(kc, alpha, a_packed.add(ir * kc), b_sliver, beta, &tile)
-                    };
+                    // SAFETY: the slivers are inside A or the packed buffers, all `mr` rows of
+                    // an in-place sliver are inside A, and the tile's valid part is inside C.
+                    unsafe { (kernel.func)(kc, alpha, a_sliver, b_sliver, beta, &tile) };
                 }
             }
         }
     });
+}
+
+/// Returns the strided view of a packed A sliver: `mr` values per column.
+fn packed_sliver<T>(ptr: *const T, mr: usize) -> MatPtr<T> {
+    MatPtr {
+        ptr,
+        rs: 1,
+        cs: mr as isize,
+    }
+}
+
+/// Decides whether the microkernel reads A in place instead of packing it.
+///
+/// Packing a block of A costs about one cycle per element, and the block then serves `cols`
+/// columns of C; below [`PACK_A_MIN_COLS`] columns the copy costs more than the contiguous
+/// reads save. A must also be contiguous along one axis, so that each row of a sliver is
+/// one short stream the hardware prefetcher can follow.
+fn reads_a_in_place<T>(a: MatPtr<T>, cols: usize) -> bool {
+    cols < PACK_A_MIN_COLS && (a.cs == 1 || a.rs == 1)
 }
 
 /// Splits the rows of C and the columns of one B panel into tasks for `threads` threads.

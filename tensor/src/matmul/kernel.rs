@@ -1,18 +1,23 @@
-//! Microkernels: the innermost loop of the GEMM, which multiplies one packed sliver of A
-//! (`mr x kc`) by one packed sliver of B (`kc x nr`) into an `mr x nr` tile of C held in
-//! registers.
+//! Microkernels: the innermost loop of the GEMM, which multiplies an `mr x kc` sliver of A by
+//! one packed sliver of B (`kc x nr`) into an `mr x nr` tile of C held in registers.
 //!
 //! Every kernel has the same contract, [`KernelFn`]: compute `AB` over `kc` steps, then update
 //! the valid `rows x cols` corner of the tile as `C = alpha * AB + beta * C`. When `beta` is zero
 //! C is not read, so C may hold NaN or garbage (the BLAS convention).
+//!
+//! The sliver of A is read through strides. A packed sliver has row stride 1 and column stride
+//! `mr`, but the kernel also reads A in place (any strides). That saves packing A when too few
+//! columns of C share it to repay the copy.
 //!
 //! The kernel for a product is chosen at run time ([`select`]): AVX-512 or AVX2 with FMA on
 //! x86-64 when the CPU has them, otherwise a portable kernel written with `wide`. A plain scalar
 //! kernel serves element types other than `f32` and `f64`.
 
 use std::any::TypeId;
+use std::sync::OnceLock;
 
 use super::params::BlockSizes;
+use super::raw::MatPtr;
 use crate::Element;
 
 /// The part of C that one microkernel call updates.
@@ -30,14 +35,15 @@ pub(crate) struct CTile<T> {
     pub cols: usize,
 }
 
-/// A microkernel: `C[..rows, ..cols] = alpha * A B + beta * C` for packed slivers `a`
-/// (`kc` columns of `mr` values) and `b` (`kc` rows of `nr` values).
+/// A microkernel: `C[..rows, ..cols] = alpha * A B + beta * C` for an `mr x kc` sliver `a` and a
+/// packed sliver `b` (`kc` rows of `nr` values).
 ///
 /// # Safety
-/// `a` must be readable for `mr * kc` elements, `b` for `nr * kc`, and every element of the
-/// valid part of the tile must be writable (and readable unless `beta` is zero).
+/// Every element `a.at(i, p)` for `i < mr`, `p < kc` must be readable (all `mr` rows, even for
+/// an edge tile), `b` must be readable for `nr * kc` elements, and every element of the valid
+/// part of the tile must be writable (and readable unless `beta` is zero).
 pub(crate) type KernelFn<T> =
-    unsafe fn(kc: usize, alpha: T, a: *const T, b: *const T, beta: T, c: &CTile<T>);
+    unsafe fn(kc: usize, alpha: T, a: MatPtr<T>, b: *const T, beta: T, c: &CTile<T>);
 
 /// A microkernel with its register tile and cache block sizes.
 #[derive(Debug)]
@@ -61,7 +67,23 @@ impl<T> Clone for Kernel<T> {
 impl<T> Copy for Kernel<T> {}
 
 /// Returns the fastest kernel this CPU supports for `T`.
+///
+/// The choice for `f32` and `f64` is made once and cached, so small products do not pay for
+/// feature detection on every call.
 pub fn select<T: Element>() -> Kernel<T> {
+    static F32: OnceLock<Kernel<f32>> = OnceLock::new();
+    static F64: OnceLock<Kernel<f64>> = OnceLock::new();
+    if TypeId::of::<T>() == TypeId::of::<f32>() {
+        cast_kernel(*F32.get_or_init(fastest::<f32>))
+    } else if TypeId::of::<T>() == TypeId::of::<f64>() {
+        cast_kernel(*F64.get_or_init(fastest::<f64>))
+    } else {
+        scalar_kernel::<T>()
+    }
+}
+
+/// Returns the first (fastest) of [`available`].
+fn fastest<T: Element>() -> Kernel<T> {
     available::<T>()
         .into_iter()
         .next()
@@ -105,7 +127,7 @@ const SCALAR_MR: usize = 4;
 /// Columns of the scalar kernel's tile.
 const SCALAR_NR: usize = 4;
 
-/// The portable scalar kernel, for any element type.
+/// Returns the portable scalar kernel, for any element type.
 pub fn scalar_kernel<T: Element>() -> Kernel<T> {
     Kernel {
         name: "scalar-4x4",
@@ -120,7 +142,7 @@ pub fn scalar_kernel<T: Element>() -> Kernel<T> {
     }
 }
 
-/// The scalar microkernel: a 4 x 4 tile of accumulators updated with one multiply-add per
+/// Multiplies two slivers with a 4 x 4 tile of scalar accumulators, one multiply-add per
 /// element and step.
 ///
 /// # Safety
@@ -128,18 +150,18 @@ pub fn scalar_kernel<T: Element>() -> Kernel<T> {
 unsafe fn scalar_kernel_fn<T: Element>(
     kc: usize,
     alpha: T,
-    a: *const T,
+    a: MatPtr<T>,
     b: *const T,
     beta: T,
     c: &CTile<T>,
 ) {
     let mut acc = [[T::ZERO; SCALAR_NR]; SCALAR_MR];
     for p in 0..kc {
-        // SAFETY: step `p` of each sliver is inside the packed buffers.
-        let (a_col, b_row) = unsafe { (a.add(p * SCALAR_MR), b.add(p * SCALAR_NR)) };
+        // SAFETY: step `p` of the B sliver is inside the packed buffer.
+        let b_row = unsafe { b.add(p * SCALAR_NR) };
         for (i, acc_row) in acc.iter_mut().enumerate() {
-            // SAFETY: `i < mr` inside the packed column.
-            let a_value = unsafe { *a_col.add(i) };
+            // SAFETY: `(i, p)` is inside the A sliver.
+            let a_value = unsafe { *a.at(i, p) };
             for (j, value) in acc_row.iter_mut().enumerate() {
                 // SAFETY: `j < nr` inside the packed row.
                 *value += a_value * unsafe { *b_row.add(j) };

@@ -7,6 +7,7 @@
 //! - `pack.rs`: copying blocks of A and B into the order the microkernel reads;
 //! - `kernel.rs` and `kernel_simd.rs`: the microkernels, one per instruction set, chosen at run
 //!   time;
+//! - `small.rs`: plain loops for products too small to repay packing;
 //! - `params.rs`: the block sizes and the size at which threads start to pay;
 //! - `batched.rs`: batch dimensions and broadcasting for [`Tensor::matmul`].
 //!
@@ -18,12 +19,17 @@ mod buffer;
 mod gemm;
 mod kernel;
 mod kernel_simd;
+#[cfg(target_arch = "x86_64")]
+mod kernel_x86;
 mod pack;
 mod params;
 mod raw;
+mod small;
+#[cfg(test)]
+mod tests;
 
 pub use kernel::{available as available_kernels, select as select_kernel, Kernel};
-pub use params::{BlockSizes, PARALLEL_MIN_MULADDS};
+pub use params::{BlockSizes, PACK_A_MIN_COLS, PARALLEL_MIN_MULADDS, SMALL_MAX_MULADDS};
 
 use self::gemm::{gemm_raw, threads_for, Dims};
 use self::raw::{MatMutPtr, MatPtr};
@@ -34,7 +40,7 @@ use crate::{Element, Result, Tensor, TensorError};
 ///
 /// `a` and `b` may be any views; they are read through their strides. `c` is updated through
 /// copy on write: when its storage is shared with another tensor or it is not a contiguous
-/// row-major matrix, it first becomes a contiguous copy, so no other tensor sees the change.
+/// row-major matrix, it first becomes a contiguous copy, so no other tensor observes the change.
 /// When `beta` is zero, the old values of `c` are not read (NaN in `c` does not propagate).
 /// Large products run on the current rayon thread pool.
 ///

@@ -32,20 +32,17 @@ pub(crate) unsafe fn pack_a<T: Element>(
 ) {
     for (sliver, row0) in (0..mc).step_by(mr).enumerate() {
         let rows = mr.min(mc - row0);
-        // SAFETY: the sliver starts inside `dst`, whose length the caller guarantees.
-        let out = unsafe { dst.add(sliver * mr * kc) };
-        for i in 0..rows {
-            let src = a.at(row0 + i, 0);
-            for p in 0..kc {
-                // SAFETY: `row0 + i < mc` and `p < kc` are inside the block; `p * mr + i` is
-                // inside the sliver.
-                unsafe { *out.add(p * mr + i) = *src.offset(p as isize * a.cs) };
-            }
-        }
-        for p in 0..kc {
-            for i in rows..mr {
-                // SAFETY: inside the sliver, as above.
-                unsafe { *out.add(p * mr + i) = T::ZERO };
+        let src = a.shifted(row0, 0);
+        // SAFETY: the sliver starts inside `dst`, whose length the caller guarantees, and its
+        // rows are inside the block.
+        unsafe {
+            let out = dst.add(sliver * mr * kc);
+            // The tile sizes of the kernels get code with a constant sliver width.
+            match (mr, rows == mr) {
+                (12, true) => pack_full::<T, 12>(kc, src, out),
+                (6, true) => pack_full::<T, 6>(kc, src, out),
+                (4, true) => pack_full::<T, 4>(kc, src, out),
+                _ => pack_partial(mr, rows, kc, src, out),
             }
         }
     }
@@ -64,23 +61,73 @@ pub(crate) unsafe fn pack_b_sliver<T: Element>(
     out: *mut T,
 ) {
     let cols = cols.min(nr);
-    for p in 0..kc {
-        let src = b.at(p, 0);
-        // SAFETY: row `p` of the sliver holds `nr` elements starting at `p * nr`.
-        let row = unsafe { out.add(p * nr) };
-        if b.cs == 1 {
-            // SAFETY: `cols` contiguous elements of row `p` are readable, and the packed row is
-            // a separate buffer.
-            unsafe { std::ptr::copy_nonoverlapping(src, row, cols) };
+    // A sliver of B is a sliver of B^T packed like A: `nr` "rows" (columns of B) of `kc`.
+    let bt = b.transposed();
+    // SAFETY: forwarded contract.
+    unsafe {
+        match (nr, cols == nr) {
+            (32, true) => pack_full::<T, 32>(kc, bt, out),
+            (16, true) => pack_full::<T, 16>(kc, bt, out),
+            (8, true) => pack_full::<T, 8>(kc, bt, out),
+            (4, true) => pack_full::<T, 4>(kc, bt, out),
+            _ => pack_partial(nr, cols, kc, bt, out),
+        }
+    }
+}
+
+/// Packs `W` full rows of `src` (`W x kc`) column by column: `out[p * W + i] = src(i, p)`.
+///
+/// # Safety
+/// Every `src.at(i, p)` for `i < W`, `p < kc` must be readable and `out` writable for
+/// `W * kc` elements.
+#[inline]
+unsafe fn pack_full<T: Element, const W: usize>(kc: usize, src: MatPtr<T>, out: *mut T) {
+    // SAFETY: every read is `src.at(i, p)` with `i < W`, `p < kc`, and every write is inside
+    // the `W * kc` elements of `out`.
+    unsafe {
+        if src.rs == 1 {
+            // Each column of the sliver is contiguous: copy `W` values per step.
+            for p in 0..kc {
+                std::ptr::copy_nonoverlapping(src.at(0, p), out.add(p * W), W);
+            }
         } else {
-            for j in 0..cols {
-                // SAFETY: `j < cols` is inside the block.
-                unsafe { *row.add(j) = *src.offset(j as isize * b.cs) };
+            // One pointer per row, read along the row, written across the packed column.
+            // NOTE: a transposed B lands here and packs at about one element per cycle. That
+            // keeps the `[128 x k] x [k x n]^T` products about 2 % behind `matrixmultiply`, and
+            // reading short runs per row instead measured slower (BENCHMARKS.md).
+            let rows: [*const T; W] = std::array::from_fn(|i| src.at(i, 0));
+            for p in 0..kc {
+                let offset = p as isize * src.cs;
+                let column = out.add(p * W);
+                for (i, row) in rows.iter().enumerate() {
+                    *column.add(i) = *row.offset(offset);
+                }
             }
         }
-        for j in cols..nr {
-            // SAFETY: `j < nr` is inside the packed row.
-            unsafe { *row.add(j) = T::ZERO };
+    }
+}
+
+/// Packs `rows < width` rows of `src` like [`pack_full`] and fills the other rows with zeros.
+///
+/// # Safety
+/// As [`pack_full`] for `rows` rows, with `out` writable for `width * kc` elements.
+unsafe fn pack_partial<T: Element>(
+    width: usize,
+    rows: usize,
+    kc: usize,
+    src: MatPtr<T>,
+    out: *mut T,
+) {
+    for p in 0..kc {
+        for i in 0..width {
+            let value = if i < rows {
+                // SAFETY: `i < rows`, `p < kc` is inside the block.
+                unsafe { *src.at(i, p) }
+            } else {
+                T::ZERO
+            };
+            // SAFETY: inside the `width * kc` elements of `out`.
+            unsafe { *out.add(p * width + i) = value };
         }
     }
 }

@@ -1,4 +1,5 @@
-//! Block sizes of the GEMM loop nest and the size thresholds that decide when to use threads.
+//! Block sizes of the GEMM loop nest and the size thresholds that decide when to use threads,
+//! when to pack A and when to skip packing altogether.
 //!
 //! The five loops of [`gemm`](super::gemm) cut the product into blocks that fit the caches:
 //!
@@ -28,6 +29,20 @@ pub struct BlockSizes {
 ///
 /// Below it, the cost of waking a second thread and splitting the work is larger than the time
 /// that thread saves.
-// NOTE: first estimate (a rayon fork-join costs several microseconds); the benchmark figures in
-// BENCHMARKS.md give the measured cross-over.
+// NOTE: estimate (a rayon fork-join costs several microseconds). On the loaded two-core machine
+// of BENCHMARKS.md two threads never beat one below 256^3, so the cross-over is unmeasured.
 pub const PARALLEL_MIN_MULADDS: usize = 96 * 96 * 96;
+
+/// Blocks of A that serve fewer columns of C than this are read in place instead of packed.
+///
+/// Packing moves each element of A once, and the packed block is then reused for every column
+/// of the task. With few columns the copy is not repaid.
+// NOTE: estimate from a cost model (about one cycle per packed element against `2 * nr` flops
+// per cycle of kernel time). BENCHMARKS.md records what reading A in place did at 1024^3.
+pub const PACK_A_MIN_COLS: usize = 512;
+
+/// Products with at most this many multiply-adds (`m * k * n`) run as plain loops without
+/// packing (see `small.rs`), as do all products with one row or one column.
+// Measured with gemm-compare (BENCHMARKS.md): the loops lose to the packed AVX-512 path from
+// 12^3 on, because they are compiled without AVX.
+pub const SMALL_MAX_MULADDS: usize = 8 * 8 * 8;

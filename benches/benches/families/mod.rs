@@ -1,0 +1,5 @@
+//! One module per op family.
+
+pub mod elementwise;
+pub mod matmul;
+pub mod reduce;
