@@ -358,7 +358,7 @@ fn lstm_step_gradients() {
     check_step_gradients::<LstmCell<f64>>();
 }
 
-/// A two-layer recurrent network with pattern weights for the layer tests.
+/// Builds a two-layer recurrent network with pattern weights for the layer tests.
 fn two_layer<C: RecurrentCell<f64>>(output: RecurrentOutput) -> Recurrent<f64, C> {
     let config = RecurrentConfig {
         input_size: INPUT,

@@ -97,7 +97,7 @@ impl<T: Element> RecurrentCell<T> for GruCell<T> {
     }
 }
 
-/// The fused GRU step; `saved` holds r, z, n and `U_n h_{t-1} + b_hn` per row.
+/// The fused GRU step. Per row, `saved` keeps r, z, n and `U_n h_{t-1} + b_hn`.
 pub(crate) struct GruKernel;
 
 impl<T: Element> StepKernel<T> for GruKernel {

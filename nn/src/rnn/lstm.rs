@@ -99,7 +99,7 @@ impl<T: Element> RecurrentCell<T> for LstmCell<T> {
     }
 }
 
-/// The fused LSTM step; `saved` holds i, f, g, o per row.
+/// The fused LSTM step. Per row, `saved` keeps the gate values i, f, g and o.
 pub(crate) struct LstmKernel;
 
 impl<T: Element> StepKernel<T> for LstmKernel {

@@ -109,7 +109,7 @@ pub(crate) fn run_sequence<T: Element, K: StepKernel<T>>(
         ));
     }
 
-    // Forward: states[t] holds h_{t-1} (states[0] = h0), cells likewise for c.
+    // Forward: block t of `states` is h_{t-1}, so block 0 is h0; `cells` stores c the same way.
     let x_proj = inputs.x_proj.value().contiguous();
     let xs = x_proj
         .as_slice()
@@ -181,7 +181,7 @@ pub(crate) fn run_sequence<T: Element, K: StepKernel<T>>(
     Ok(var)
 }
 
-/// What the backward pass needs from the forward pass.
+/// The forward values that the backward pass reads.
 struct BackwardState<T: Element> {
     states: Vec<T>,
     cells: Vec<T>,
@@ -265,11 +265,18 @@ fn backward<T: Element, K: StepKernel<T>>(
         }
     }
 
+    // db_hh sums dhh over all rows; a row loop reads memory in order, where a reduction over
+    // axis 0 would walk columns.
+    let mut d_bias = vec![T::ZERO; width];
+    for row in dhh.chunks_exact(width) {
+        d_bias.iter_mut().zip(row).for_each(|(d, &v)| *d += v);
+    }
+    let d_bias = Tensor::from_vec(d_bias, &[width])?;
+
     // dW_hh = sum over steps of dhh_t^T h_{t-1}: one matmul over all steps.
     let dhh = Tensor::from_vec(dhh, &[steps * batch, width])?;
     let h_prev_all = Tensor::from_slice(&s.states[..steps * block], &[steps * batch, hidden])?;
     let d_weight = dhh.t()?.matmul(&h_prev_all)?;
-    let d_bias = dhh.sum(&[0], false)?;
     let dx = Tensor::from_vec(dx, &[steps * batch, width])?;
     let dh0 = Tensor::from_vec(dh_next, &[batch, hidden])?;
 
