@@ -136,12 +136,12 @@ fn run_fused<C: RecurrentCell<f64>>(cell: &C) -> (Vec<f64>, Option<Vec<f64>>) {
     (h, c)
 }
 
-fn assert_close(got: &[f64], expected: &[f64], what: &str) {
-    assert_eq!(got.len(), expected.len(), "{what}");
+fn assert_close(got: &[f64], expected: &[f64], label: &str) {
+    assert_eq!(got.len(), expected.len(), "{label}");
     for (k, (g, e)) in got.iter().zip(expected).enumerate() {
         assert!(
             (g - e).abs() < VALUE_TOL,
-            "{what}[{k}]: got {g}, expected {e}"
+            "{label}[{k}]: got {g}, expected {e}"
         );
     }
 }
@@ -306,7 +306,7 @@ fn step_loss<C: RecurrentCell<f64>>(
     Ok(total)
 }
 
-/// Gradient checks of three composed steps: the inputs and initial state with autodiff's
+/// Checks the gradients of three composed steps: the inputs and initial state with autodiff's
 /// checker, the weights with the parameter checker.
 fn check_step_gradients<C: RecurrentCell<f64>>() {
     let cell: C = new_cell();
@@ -379,7 +379,7 @@ fn two_layer<C: RecurrentCell<f64>>(output: RecurrentOutput) -> Recurrent<f64, C
     layer
 }
 
-/// Gradient checks of the fused layer through three steps and two layers, for the input, the
+/// Checks the gradients of the fused layer through three steps and two layers, for the input, the
 /// initial states and every weight.
 fn check_layer_gradients<C: RecurrentCell<f64>>() {
     let mut layer = two_layer::<C>(RecurrentOutput::Sequence);
