@@ -100,13 +100,14 @@ impl<T: Element> RecurrentCell<T> for LstmCell<T> {
     }
 }
 
-/// The fused LSTM step. Per row, `saved` keeps the gate values i, f, g and o.
+/// The fused LSTM step. Per row, `saved` keeps the gate values i, f, g, o and tanh(c_t), so
+/// the backward pass computes no transcendental function.
 pub(crate) struct LstmKernel;
 
 impl<T: Element> StepKernel<T> for LstmKernel {
     const GATES: usize = 4;
     const HAS_CELL: bool = true;
-    const SAVED: usize = 4;
+    const SAVED: usize = 5;
 
     fn forward(hidden: usize, input: StepInput<'_, T>, output: StepOutput<'_, T>) {
         let StepInput { x, hh, c_prev, .. } = input;
@@ -116,33 +117,31 @@ impl<T: Element> StepKernel<T> for LstmKernel {
             let pre = |k: usize, j: usize| {
                 x[row * width + k * hidden + j] + hh[row * width + k * hidden + j]
             };
-            let acts = &mut saved[row * width..(row + 1) * width];
+            let acts = &mut saved[row * 5 * hidden..(row + 1) * 5 * hidden];
             for j in 0..hidden {
                 let (i, f) = (pre(0, j).sigmoid(), pre(1, j).sigmoid());
                 let (g, o) = (pre(2, j).tanh(), pre(3, j).sigmoid());
                 let at = row * hidden + j;
                 c[at] = f * c_prev[at] + i * g;
-                h[at] = o * c[at].tanh();
+                let tanh_c = c[at].tanh();
+                h[at] = o * tanh_c;
                 acts[j] = i;
                 acts[hidden + j] = f;
                 acts[2 * hidden + j] = g;
                 acts[3 * hidden + j] = o;
+                acts[4 * hidden + j] = tanh_c;
             }
         }
     }
 
     fn backward(hidden: usize, input: GradInput<'_, T>, output: GradOutput<'_, T>) {
         let GradInput {
-            dh,
-            saved,
-            c_prev,
-            c,
-            ..
+            dh, saved, c_prev, ..
         } = input;
         let GradOutput { dc, dx, dhh, .. } = output;
         let width = 4 * hidden;
         for row in 0..dh.len() / hidden {
-            let acts = &saved[row * width..(row + 1) * width];
+            let acts = &saved[row * 5 * hidden..(row + 1) * 5 * hidden];
             let d = &mut dx[row * width..(row + 1) * width];
             for j in 0..hidden {
                 let at = row * hidden + j;
@@ -152,7 +151,7 @@ impl<T: Element> StepKernel<T> for LstmKernel {
                     acts[2 * hidden + j],
                     acts[3 * hidden + j],
                 );
-                let tanh_c = c[at].tanh();
+                let tanh_c = acts[4 * hidden + j];
                 // dL/dc_t collects the direct path and h_t = o tanh(c_t): d tanh c = 1 - tanh^2 c.
                 let dc_total = dc[at] + dh[at] * o * (T::ONE - tanh_c * tanh_c);
                 // sigmoid' = s (1 - s), tanh' = 1 - t^2 on each gate's pre-activation.

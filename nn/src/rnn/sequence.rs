@@ -207,7 +207,6 @@ fn backward<T: Element, K: StepKernel<T>>(
             h_prev: &s.states[t * block..(t + 1) * block],
             c_prev: cells(t),
             h: &s.states[(t + 1) * block..(t + 2) * block],
-            c: cells(t + 1),
         };
         let output = GradOutput {
             dc: if K::HAS_CELL { &mut dc } else { &mut [] },

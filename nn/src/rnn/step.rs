@@ -47,8 +47,6 @@ pub(crate) struct GradInput<'a, T> {
     pub c_prev: &'a [T],
     /// h_t, `[rows, hidden]`.
     pub h: &'a [T],
-    /// c_t, `[rows, hidden]` or empty.
-    pub c: &'a [T],
 }
 
 /// The outputs of one backward step.
@@ -167,7 +165,7 @@ pub(crate) fn backward_rows<T: Element, K: StepKernel<T>>(
         split(input.h_prev, rows, per),
         split(input.c_prev, rows, per),
     );
-    let (hs, cs) = (split(input.h, rows, per), split(input.c, rows, per));
+    let hs = split(input.h, rows, per);
     let (dcs, dxs) = (
         split_mut(output.dc, rows, per),
         split_mut(output.dx, rows, per),
@@ -176,12 +174,12 @@ pub(crate) fn backward_rows<T: Element, K: StepKernel<T>>(
         split_mut(output.dhh, rows, per),
         split_mut(output.dh_prev, rows, per),
     );
-    let inputs = dhs.into_iter().zip(saved).zip(hps).zip(cps).zip(hs).zip(cs);
+    let inputs = dhs.into_iter().zip(saved).zip(hps).zip(cps).zip(hs);
     let outputs = dcs.into_iter().zip(dxs).zip(dhhs).zip(dhps);
     let tasks: Vec<_> = inputs
         .zip(outputs)
         .map(
-            |((((((dh, saved), h_prev), c_prev), h), c), (((dc, dx), dhh), dh_prev))| {
+            |(((((dh, saved), h_prev), c_prev), h), (((dc, dx), dhh), dh_prev))| {
                 (
                     GradInput {
                         dh,
@@ -189,7 +187,6 @@ pub(crate) fn backward_rows<T: Element, K: StepKernel<T>>(
                         h_prev,
                         c_prev,
                         h,
-                        c,
                     },
                     GradOutput {
                         dc,
