@@ -21,7 +21,7 @@ use rand::RngCore;
 use tensor::Element;
 
 use super::sequence::{run_sequence, SequenceInputs};
-use super::step::{GradInput, GradOutput, StepInput, StepKernel, StepOutput};
+use super::step::{tanh, GradInput, GradOutput, StepInput, StepKernel, StepOutput};
 use super::{gate, CellParams, CellState, RecurrentCell};
 use crate::Result;
 
@@ -120,7 +120,7 @@ impl<T: Element> StepKernel<T> for GruKernel {
                 let r = (xr[j] + hr[j]).sigmoid();
                 let z = (xr[hidden + j] + hr[hidden + j]).sigmoid();
                 let hn = hr[2 * hidden + j];
-                let n = (xr[2 * hidden + j] + r * hn).tanh();
+                let n = tanh(xr[2 * hidden + j] + r * hn);
                 let at = row * hidden + j;
                 h[at] = n + z * (h_prev[at] - n);
                 keep[j] = r;

@@ -21,7 +21,7 @@ use rand::RngCore;
 use tensor::Element;
 
 use super::sequence::{run_sequence, SequenceInputs};
-use super::step::{GradInput, GradOutput, StepInput, StepKernel, StepOutput};
+use super::step::{tanh, GradInput, GradOutput, StepInput, StepKernel, StepOutput};
 use super::{gate, require_cell, CellParams, CellState, RecurrentCell};
 use crate::Result;
 
@@ -120,10 +120,10 @@ impl<T: Element> StepKernel<T> for LstmKernel {
             let acts = &mut saved[row * 5 * hidden..(row + 1) * 5 * hidden];
             for j in 0..hidden {
                 let (i, f) = (pre(0, j).sigmoid(), pre(1, j).sigmoid());
-                let (g, o) = (pre(2, j).tanh(), pre(3, j).sigmoid());
+                let (g, o) = (tanh(pre(2, j)), pre(3, j).sigmoid());
                 let at = row * hidden + j;
                 c[at] = f * c_prev[at] + i * g;
-                let tanh_c = c[at].tanh();
+                let tanh_c = tanh(c[at]);
                 h[at] = o * tanh_c;
                 acts[j] = i;
                 acts[hidden + j] = f;

@@ -11,7 +11,7 @@ use rand::RngCore;
 use tensor::Element;
 
 use super::sequence::{run_sequence, SequenceInputs};
-use super::step::{GradInput, GradOutput, StepInput, StepKernel, StepOutput};
+use super::step::{tanh, GradInput, GradOutput, StepInput, StepKernel, StepOutput};
 use super::{CellParams, CellState, RecurrentCell};
 use crate::Result;
 
@@ -88,7 +88,7 @@ impl<T: Element> StepKernel<T> for TanhKernel {
 
     fn forward(_hidden: usize, input: StepInput<'_, T>, output: StepOutput<'_, T>) {
         for ((out, &a), &b) in output.h.iter_mut().zip(input.x).zip(input.hh) {
-            *out = (a + b).tanh();
+            *out = tanh(a + b);
         }
     }
 

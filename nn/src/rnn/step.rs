@@ -227,3 +227,59 @@ mod tests {
         assert_eq!(split_mut::<u32>(&mut [], 3, 2).len(), 2);
     }
 }
+
+/// Returns tanh(x). For `f32` this uses `exp` instead of the C library's `tanhf`, which goes
+/// through `expm1f` and cost about ten times as much as `expf` in a profile of an LSTM training
+/// step (glibc on x86-64). For `f64` it calls `tanh`, so the f64 reference tests see the exact
+/// function.
+///
+/// The `f32` form is tanh(a) = 1 - 2 / (e^{2a} + 1) for a = |x| >= 1/16, with the sign of x
+/// restored, and the series x - x^3/3 + 2x^5/15 below 1/16, whose first omitted term is under
+/// 1e-9 relative. Its absolute error is below 2e-7 over the whole line (see the test).
+#[inline]
+pub(crate) fn tanh<T: Element>(x: T) -> T {
+    if T::DTYPE != tensor::DType::F32 {
+        return x.tanh();
+    }
+    let a = x.abs();
+    let small = T::from_f64(0.0625);
+    let magnitude = if a < small {
+        let a2 = a * a;
+        a * (T::ONE - a2 * (T::from_f64(1.0 / 3.0) - a2 * T::from_f64(2.0 / 15.0)))
+    } else {
+        // e^{2a} overflows to infinity for large a, which gives 1 - 0 = 1.
+        T::ONE - T::from_f64(2.0) / ((a + a).exp() + T::ONE)
+    };
+    if x < T::ZERO {
+        -magnitude
+    } else {
+        magnitude
+    }
+}
+
+#[cfg(test)]
+mod tanh_tests {
+    use super::tanh;
+
+    #[test]
+    fn f32_tanh_is_close_to_exact() {
+        let mut worst = 0.0f64;
+        for k in -200_000..=200_000 {
+            let x = k as f32 * 1e-4;
+            let error = (tanh(x) as f64 - (x as f64).tanh()).abs();
+            worst = worst.max(error);
+        }
+        assert!(worst < 2e-7, "max abs error {worst}");
+        assert_eq!(tanh(100.0f32), 1.0);
+        assert_eq!(tanh(-100.0f32), -1.0);
+        assert_eq!(tanh(0.0f32), 0.0);
+        assert!(tanh(f32::NAN).is_nan());
+    }
+
+    #[test]
+    fn f64_tanh_is_exact() {
+        for x in [-3.0, -0.01, 0.0, 0.3, 20.0] {
+            assert_eq!(tanh(x), f64::tanh(x));
+        }
+    }
+}
