@@ -14,7 +14,7 @@
 //! Initialisation follows Keras: Glorot-uniform input weights, orthogonal recurrent weights,
 //! zero biases, and the LSTM forget-gate bias at 1 (in `bias_ih`).
 //!
-//! Each cell offers two paths that compute the same values. They agree exactly in `f64`. In
+//! Each cell offers two paths that compute the same values, up to rounding in `f64`. In
 //! `f32` the fused path uses a faster tanh that differs by less than 2e-7 per call.
 //!
 //! - [`RecurrentCell::step`] records one time step from ordinary tape operations; use it in
