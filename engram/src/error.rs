@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use autodiff::AutodiffError;
 use tensor::TensorError;
 
 /// A shorthand for `Result<T, EngramError>`.
@@ -46,6 +47,9 @@ pub enum EngramError {
     /// A tensor operation failed.
     #[error(transparent)]
     Tensor(#[from] TensorError),
+    /// Recording or differentiating an operation failed.
+    #[error(transparent)]
+    Autodiff(#[from] AutodiffError),
 
     // ---- files ----
     /// Reading or writing a file failed.

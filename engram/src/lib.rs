@@ -70,10 +70,15 @@
 //! `config.rs` for every setting and its default; `monitor/` for the statistics and pictures.
 
 mod atomic;
+pub mod cell;
 pub mod config;
+pub mod encoder;
 pub mod error;
 pub mod monitor;
+pub mod pooling;
 pub mod raster;
+pub mod recall;
+pub mod trace;
 
 pub use atomic::write_atomic;
 pub use config::{EngramConfig, TraceLearning, TraceMode};
