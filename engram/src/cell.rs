@@ -172,7 +172,8 @@ pub struct Unrolled<T: Element> {
     pub state: EnnState<T>,
 }
 
-/// Unrolls the cell over `input` (`[B, T, d]`) from `state`: encodes every step in one pass,
+/// Unrolls the cell over `input` (`[B, T, d]`; a constant, or tracked when an earlier layer
+/// such as an embedding produced it) from `state`: encodes every step in one pass,
 /// then runs [`step`] for `t = 0..T`. When `noise_rng` is given and `noise_std > 0`, each
 /// step's trace update gets fresh noise from it; otherwise the update has no noise.
 ///
@@ -181,7 +182,7 @@ pub struct Unrolled<T: Element> {
 pub fn unroll<T: Element, R: Rng + ?Sized>(
     config: &EngramConfig,
     weights: &EnnWeights<T>,
-    input: &Tensor<T>,
+    input: &Var<T>,
     state: EnnState<T>,
     mut noise_rng: Option<&mut R>,
 ) -> Result<Unrolled<T>> {

@@ -17,6 +17,9 @@
 //! with `p = x_t W + b`, `u = ReLU(p)`, `y = (u - mean u) * rstd`, `rstd = 1 / sqrt(var u + eps)`.
 //! Recording per step keeps each step's gradient `[B, h]`: slicing one `[B, T, h]` variable
 //! would make every step's backward pass write a full `[B, T, h]` gradient.
+//!
+//! When the input itself takes a gradient (an embedding output, for example), each step's node
+//! also returns `dx_t = dp W^T`, placed at step `t` of a zero `[B, T, d]` tensor.
 
 use autodiff::Var;
 use tensor::{Element, Tensor};
@@ -35,6 +38,8 @@ pub struct EncoderWeights<'a, T: Element> {
 
 /// The encoder's values for every step of one sequence batch, time-major.
 pub struct EncodedSequence<T: Element> {
+    /// The input variable when it takes a gradient, `[B, T, d]`.
+    tracked_input: Option<Var<T>>,
     /// Input, `[T, B, d]`, contiguous.
     inputs: Tensor<T>,
     /// `p = x W + b`, `[T, B, h]`.
@@ -52,7 +57,9 @@ impl<T: Element> EncodedSequence<T> {
     ///
     /// # Errors
     /// [`EngramError::Shape`] when `input` is not `[B, T, d]` with `d` the encoder's input size.
-    pub fn new(weights: &EncoderWeights<'_, T>, input: &Tensor<T>, eps: T) -> Result<Self> {
+    pub fn new(weights: &EncoderWeights<'_, T>, input: &Var<T>, eps: T) -> Result<Self> {
+        let tracked_input = input.requires_grad().then(|| input.clone());
+        let input = input.value();
         let input_size = weights.weight.shape()[0];
         let shape = input.shape();
         if shape.len() != 3 || shape[2] != input_size {
@@ -84,6 +91,7 @@ impl<T: Element> EncodedSequence<T> {
             t.reshape(&[steps as isize, batch as isize, width as isize])
         };
         Ok(EncodedSequence {
+            tracked_input,
             inputs,
             pre_activation: time_major(pre_activation, hidden)?,
             normalized: time_major(normalized, hidden)?,
@@ -102,48 +110,83 @@ impl<T: Element> EncodedSequence<T> {
     /// # Errors
     /// Tensor or autodiff errors, for example `t` out of range.
     pub fn step(&self, weights: &EncoderWeights<'_, T>, t: usize) -> Result<Var<T>> {
-        let x = self.inputs.select(0, t)?;
-        let p = self.pre_activation.select(0, t)?;
-        let y = self.normalized.select(0, t)?;
+        let saved = StepTensors {
+            x: self.inputs.select(0, t)?,
+            p: self.pre_activation.select(0, t)?,
+            y: self.normalized.select(0, t)?,
+            rstd: self
+                .inverse_std
+                .as_ref()
+                .map(|s| s.select(0, t))
+                .transpose()?,
+            gamma: weights.norm.map(|(gamma, _)| gamma.value().clone()),
+            weight: weights.weight.value().clone(),
+            input_shape: self.tracked_input.as_ref().map(|x| x.shape().to_vec()),
+            t,
+        };
         let z = self.output.select(0, t)?.contiguous();
-        let tape = weights.weight.tape().clone();
 
-        match (weights.norm, &self.inverse_std) {
-            (Some((gamma, beta)), Some(inverse_std)) => {
-                let rstd = inverse_std.select(0, t)?;
-                let gamma_value = gamma.value().clone();
-                let inputs = [weights.weight, weights.bias, gamma, beta];
-                Ok(tape.custom_op("enn_encoder", &inputs, z, move |g| {
-                    let dgamma = g.mul(&y)?.sum(&[0], false)?;
-                    let dbeta = g.sum(&[0], false)?;
-                    let gy = g.mul(&gamma_value)?;
-                    let gy_mean = gy.mean(&[-1], true)?;
-                    let gyy_mean = gy.mul(&y)?.mean(&[-1], true)?;
-                    let du = gy.sub(&gy_mean)?.sub(&y.mul(&gyy_mean)?)?.mul(&rstd)?;
-                    let (dw, db) = linear_relu_backward(&x, &p, &du)?;
-                    Ok(vec![Some(dw), Some(db), Some(dgamma), Some(dbeta)])
-                })?)
-            }
-            _ => {
-                let inputs = [weights.weight, weights.bias];
-                Ok(tape.custom_op("enn_encoder", &inputs, z, move |g| {
-                    let (dw, db) = linear_relu_backward(&x, &p, g)?;
-                    Ok(vec![Some(dw), Some(db)])
-                })?)
-            }
+        let mut inputs = vec![weights.weight, weights.bias];
+        if let Some((gamma, beta)) = weights.norm {
+            inputs.extend([gamma, beta]);
         }
+        if let Some(x) = &self.tracked_input {
+            inputs.push(x);
+        }
+        let tape = weights.weight.tape().clone();
+        Ok(tape.custom_op("enn_encoder", &inputs, z, move |g| saved.backward(g))?)
     }
 }
 
-/// Gradients of `W` and `b` for `u = ReLU(x W + b)` given `du`: `dp = du [p > 0]`,
-/// `dW = x^T dp`, `db = sum_b dp`.
-fn linear_relu_backward<T: Element>(
-    x: &Tensor<T>,
-    p: &Tensor<T>,
-    du: &Tensor<T>,
-) -> tensor::Result<(Tensor<T>, Tensor<T>)> {
-    let dp = du.zip_map(p, |d, p| if p > T::ZERO { d } else { T::ZERO })?;
-    let dw = x.t()?.matmul(&dp)?;
-    let db = dp.sum(&[0], false)?;
-    Ok((dw, db))
+/// The tensors one step's backward rule needs.
+struct StepTensors<T: Element> {
+    x: Tensor<T>,
+    p: Tensor<T>,
+    y: Tensor<T>,
+    rstd: Option<Tensor<T>>,
+    gamma: Option<Tensor<T>>,
+    weight: Tensor<T>,
+    /// `[B, T, d]` when the input takes a gradient.
+    input_shape: Option<Vec<usize>>,
+    t: usize,
+}
+
+impl<T: Element> StepTensors<T> {
+    /// Maps `dz_t` to the gradients of `W`, `b`, then `gamma` and `beta` when the layer norm
+    /// is on, then the input when it is tracked.
+    fn backward(&self, g: &Tensor<T>) -> autodiff::Result<Vec<Option<Tensor<T>>>> {
+        let mut grads = Vec::with_capacity(5);
+        let du = match (&self.gamma, &self.rstd) {
+            (Some(gamma), Some(rstd)) => {
+                let dgamma = g.mul(&self.y)?.sum(&[0], false)?;
+                let dbeta = g.sum(&[0], false)?;
+                let gy = g.mul(gamma)?;
+                let gy_mean = gy.mean(&[-1], true)?;
+                let gyy_mean = gy.mul(&self.y)?.mean(&[-1], true)?;
+                let du = gy.sub(&gy_mean)?.sub(&self.y.mul(&gyy_mean)?)?.mul(rstd)?;
+                grads.extend([Some(dgamma), Some(dbeta)]);
+                du
+            }
+            _ => g.clone(),
+        };
+        // dp = du [p > 0], dW = x^T dp, db = sum_b dp
+        let dp = du.zip_map(&self.p, |d, p| if p > T::ZERO { d } else { T::ZERO })?;
+        let dw = self.x.t()?.matmul(&dp)?;
+        let db = dp.sum(&[0], false)?;
+        grads.splice(0..0, [Some(dw), Some(db)]);
+        if let Some(shape) = &self.input_shape {
+            // dx_t = dp W^T, written into step t of a zero [B, T, d] gradient.
+            let dx = dp.matmul(&self.weight.t()?)?;
+            let mut full = Tensor::zeros(shape);
+            let (steps, width) = (shape[1], shape[2]);
+            let dx = dx.to_vec();
+            let out = full.as_mut_slice();
+            for (b, row) in dx.chunks(width).enumerate() {
+                let start = (b * steps + self.t) * width;
+                out[start..start + width].copy_from_slice(row);
+            }
+            grads.push(Some(full));
+        }
+        Ok(grads)
+    }
 }

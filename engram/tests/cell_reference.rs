@@ -76,7 +76,14 @@ fn cell_matches_numpy_two_steps() {
         trace: tape.constant(fill(&[2, 4], 1.5, 0.2)),
     };
 
-    let run = unroll(&config, &weights, &input, state, None::<&mut StdRng>).unwrap();
+    let run = unroll(
+        &config,
+        &weights,
+        &tape.constant(input),
+        state,
+        None::<&mut StdRng>,
+    )
+    .unwrap();
     let trace_1 = {
         // The trace after step 1 is the trace input of step 2; recompute it with one step.
         let first = sequence(&[fill(&[2, 3], 1.2, 1.0)]);
@@ -84,10 +91,16 @@ fn cell_matches_numpy_two_steps() {
             hidden: tape.constant(fill(&[2, 4], 1.4, 0.2)),
             trace: tape.constant(fill(&[2, 4], 1.5, 0.2)),
         };
-        unroll(&config, &weights, &first, state, None::<&mut StdRng>)
-            .unwrap()
-            .state
-            .trace
+        unroll(
+            &config,
+            &weights,
+            &tape.constant(first),
+            state,
+            None::<&mut StdRng>,
+        )
+        .unwrap()
+        .state
+        .trace
     };
 
     assert_close("hidden 1", &run.outputs[0].value().to_vec(), &HIDDEN_1);

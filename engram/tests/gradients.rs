@@ -72,8 +72,8 @@ fn unrolled_loss(
             trace: vars[PARAMETERS + 1].clone(),
         };
         let mut rng = StdRng::seed_from_u64(11);
-        let run =
-            unroll(config, &weights, &input(steps), state, Some(&mut rng)).map_err(to_autodiff)?;
+        let x = vars[0].tape().constant(input(steps));
+        let run = unroll(config, &weights, &x, state, Some(&mut rng)).map_err(to_autodiff)?;
         weighted_loss(&run.outputs, &run.state.trace)
     }
 }
@@ -168,7 +168,7 @@ fn local_rule_matches_frozen_trace() {
         trace: vars[PARAMETERS + 1].clone(),
     };
     let encoder = weights.encoder();
-    let encoded = EncodedSequence::new(&encoder, &input(steps), 1e-6).unwrap();
+    let encoded = EncodedSequence::new(&encoder, &tape.constant(input(steps)), 1e-6).unwrap();
     let mut traces = vec![state.trace.value().clone()];
     for t in 0..steps {
         let z = encoded.step(&encoder, t).unwrap();
@@ -194,8 +194,9 @@ fn local_rule_matches_frozen_trace() {
     let frozen = |_: &Tape<f64>, vars: &[Var<f64>]| -> autodiff::Result<Var<f64>> {
         let weights = weights_from(&config, &vars[..PARAMETERS]);
         let encoder = weights.encoder();
-        let encoded = EncodedSequence::new(&encoder, &input(steps), 1e-6).map_err(to_autodiff)?;
         let tape = vars[0].tape().clone();
+        let encoded = EncodedSequence::new(&encoder, &tape.constant(input(steps)), 1e-6)
+            .map_err(to_autodiff)?;
         let mut hidden = vars[PARAMETERS].clone();
         let mut outputs = Vec::new();
         for (t, trace) in traces.iter().take(steps).enumerate() {
@@ -273,4 +274,30 @@ fn attention_pool_by_hand() {
     let (pooled, weights) = attention_pool(&outputs, &w, &b).unwrap();
     assert_eq!(pooled.value().to_vec(), vec![2.0, 4.0]);
     assert_eq!(weights.value().to_vec(), vec![0.5, 0.5]);
+}
+
+/// The input takes a gradient too when an earlier layer produced it (an embedding, say).
+#[test]
+fn unrolled_three_steps_tracked_input() {
+    for layer_norm in [true, false] {
+        let config = EngramConfig {
+            layer_norm,
+            ..tiny_config()
+        };
+        let mut inputs = check_inputs(&config);
+        inputs.push(input(3));
+        let loss = |_: &Tape<f64>, vars: &[Var<f64>]| -> autodiff::Result<Var<f64>> {
+            let weights = weights_from(&config, &vars[..PARAMETERS]);
+            let state = EnnState {
+                hidden: vars[PARAMETERS].clone(),
+                trace: vars[PARAMETERS + 1].clone(),
+            };
+            let x = &vars[PARAMETERS + 2];
+            let run =
+                unroll(&config, &weights, x, state, None::<&mut StdRng>).map_err(to_autodiff)?;
+            weighted_loss(&run.outputs, &run.state.trace)
+        };
+        let report = check_gradients(loss, &inputs, TOLERANCE).unwrap();
+        assert!(report.passed(), "layer_norm {layer_norm}: {report}");
+    }
 }

@@ -40,7 +40,14 @@ fn run(config: &EngramConfig) -> (Unrolled<f64>, Vec<Tensor<f64>>) {
     let mut last = None;
     for t in 0..STEPS {
         let step_input = input.narrow(1, t, 1).unwrap().contiguous();
-        let out = unroll(config, &weights, &step_input, state.clone(), Some(&mut rng)).unwrap();
+        let out = unroll(
+            config,
+            &weights,
+            &tape.constant(step_input),
+            state.clone(),
+            Some(&mut rng),
+        )
+        .unwrap();
         traces.push(out.state.trace.value().clone());
         state = out.state.clone();
         last = Some(out);
@@ -104,7 +111,14 @@ fn top_one_attention_is_one_hot() {
         let mut rng = StdRng::seed_from_u64(8);
         let input = Tensor::rand_normal(&[BATCH, STEPS, 5], 0.0, 1.0, &mut rng).unwrap();
         let state = EnnState::initial(&config, &tape, BATCH, &mut rng).unwrap();
-        let out = unroll(&config, &weights, &input, state, Some(&mut rng)).unwrap();
+        let out = unroll(
+            &config,
+            &weights,
+            &tape.constant(input),
+            state,
+            Some(&mut rng),
+        )
+        .unwrap();
         for (t, attention) in out.attention.iter().enumerate() {
             for row in attention.value().to_vec().chunks(config.memory_size) {
                 let ones = row.iter().filter(|&&a| a == 1.0).count();
