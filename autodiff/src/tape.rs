@@ -11,24 +11,6 @@
 //! A node keeps its backward rule as a boxed closure that owns the tensors it needs (inputs,
 //! output or neither). Closures hold tensors, never variables, so no reference cycle can keep a
 //! tape alive.
-//!
-//! # Use in a training loop
-//!
-//! ```
-//! use autodiff::Tape;
-//! use tensor::Tensor;
-//!
-//! let tape: Tape = Tape::new();
-//! let mut weight = Tensor::from_vec(vec![0.5f32, -0.5], &[2]).unwrap();
-//! for _step in 0..3 {
-//!     tape.clear(); // drops the previous step's nodes and their saved tensors
-//!     let w = tape.leaf_keyed(0, &weight);
-//!     let loss = w.square()?.sum(&[], false)?;
-//!     let grads = tape.backward(&loss)?;
-//!     weight.scaled_add_inplace(-0.1, grads.get_key(0).unwrap())?;
-//! }
-//! # Ok::<(), autodiff::AutodiffError>(())
-//! ```
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -41,11 +23,11 @@ use crate::grads::{accumulate, Gradients};
 use crate::var::{NodeHandle, Var};
 use crate::{AutodiffError, Result};
 
-/// A backward rule: maps the output gradient to one gradient per input. The mask says which
-/// inputs are tracked, so a rule may skip work for the others and return `None` there.
+/// A backward rule, which maps the output gradient to one gradient per input. The mask marks
+/// the tracked inputs, so a rule may skip work for the others and return `None` there.
 pub(crate) type BackwardFn<T> = Box<dyn Fn(&Tensor<T>, &[bool]) -> Result<Vec<Option<Tensor<T>>>>>;
 
-/// What created a node.
+/// The origin of a node: a leaf, a keyed leaf or an operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum NodeKind {
     /// A variable created by [`Tape::leaf`].
@@ -93,6 +75,27 @@ pub(crate) struct TapeInner<T: Element> {
 ///
 /// Cloning the handle is cheap and every clone records onto the same tape. The tape is
 /// single-threaded (`!Send`); run one tape per thread.
+///
+/// # Use in a training loop
+///
+/// Clear the tape at the start of every step and bind each parameter with a fixed key, so each
+/// step records the same nodes and memory stays flat:
+///
+/// ```
+/// use autodiff::Tape;
+/// use tensor::Tensor;
+///
+/// let tape: Tape = Tape::new();
+/// let mut weight = Tensor::from_vec(vec![0.5f32, -0.5], &[2]).unwrap();
+/// for _step in 0..3 {
+///     tape.clear(); // drops the previous step's nodes and their saved tensors
+///     let w = tape.leaf_keyed(0, &weight);
+///     let loss = w.square()?.sum(&[], false)?;
+///     let grads = tape.backward(&loss)?;
+///     weight.scaled_add_inplace(-0.1, grads.get_key(0).unwrap())?;
+/// }
+/// # Ok::<(), autodiff::AutodiffError>(())
+/// ```
 pub struct Tape<T: Element = f32> {
     pub(crate) inner: Rc<RefCell<TapeInner<T>>>,
 }
@@ -145,7 +148,8 @@ impl<T: Element> Tape<T> {
     }
 
     /// Creates a tracked variable bound to `key`, or returns the variable already bound to
-    /// `key` since the last [`Tape::clear`] (whose value is kept; `value` is then ignored).
+    /// `key` since the last [`Tape::clear`]. In that case the stored value is kept and `value`
+    /// is ignored.
     ///
     /// A model parameter used at every time step thus becomes one leaf, and its gradient, summed
     /// over all uses, is found with [`Gradients::get_key`]. Inside [`Tape::no_grad`] this binds
@@ -317,8 +321,8 @@ impl<T: Element> Tape<T> {
 
     /// Records a user-defined operation, for fusing several steps into one node.
     ///
-    /// `output` is the value already computed from `inputs`; `backward` maps the gradient of
-    /// `output` to one gradient per input, in order (`None` for an input that takes none).
+    /// `output` is the value already computed from `inputs`. `backward` maps the gradient of
+    /// `output` to one gradient per input, in order, with `None` for an input that takes none.
     /// Each returned gradient must have its input's shape; the backward pass checks this and
     /// returns [`AutodiffError::GradientShape`] or [`AutodiffError::GradientCount`] otherwise.
     ///
@@ -483,5 +487,5 @@ pub(crate) fn describe_node<T: Element>(index: usize, node: &Node<T>) -> String 
             format!("{op}({})", inputs.join(", "))
         }
     };
-    format!("#{index} {body} -> {:?} (var {})", node.shape, node.var_id)
+    format!("#{index} {body} -> {:?}", node.shape)
 }
