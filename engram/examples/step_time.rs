@@ -1,5 +1,5 @@
-//! Times one training step (forward, backward, Adam) of each model in the paper's MNIST
-//! configuration: batch 128, 28 steps of 28 features, 10 classes.
+//! Times one training step (forward, backward, Adam) of each model in the MNIST configuration
+//! of the ENN paper (Szelogowski, arXiv 2507.21474): batch 128, 28 steps of 28 features, 10 classes.
 //!
 //! Run: `cargo run --release -p engram --example step_time [MODEL ...]` with models from
 //! `enn rnn gru lstm` (all four by default). Prints the median of 10 timed steps after 2

@@ -3,7 +3,7 @@
 //!
 //! Each example shows two key-value pairs, then a query key; the target is the value stored
 //! with that key. Keys are distinct within an example. A model that ignores the pairs scores
-//! 25% (four values); one that sees the values but cannot bind them to keys scores about 50%.
+//! 25% (four values); one that uses the values but cannot bind them to keys scores about 50%.
 
 use autodiff::Tape;
 use engram::models::{build_model, ModelConfig, ModelKind, Task};
