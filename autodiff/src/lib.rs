@@ -95,6 +95,7 @@
 //! with each forward computation next to its backward rule, `broadcast.rs` the helper that
 //! returns a gradient to an input's shape, and `check.rs` the finite-difference checker.
 
+mod backward;
 mod broadcast;
 mod check;
 mod dot;

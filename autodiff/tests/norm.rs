@@ -15,7 +15,7 @@ fn layer_norm_composed(x: &Var<f64>, eps: f64) -> autodiff::Result<Var<f64>> {
     centered.div(&std)
 }
 
-/// A tensor of rank 1 to 4 and one of its axes.
+/// Generates a tensor of rank 1 to 4 and one of its axes.
 fn arb_with_axis() -> impl Strategy<Value = (Tensor<f64>, isize)> {
     arb_shape(1, 4).prop_flat_map(|shape| {
         let rank = shape.len() as isize;

@@ -349,3 +349,18 @@ fn backward_runs_twice_on_one_tape() {
     assert_eq!(first, vec![2.0, 4.0]);
     assert_eq!(second, first);
 }
+
+#[test]
+fn long_chain_backward_does_not_recurse() {
+    // 10,000 nodes in a line: the backward walk is a loop, so depth cannot overflow the stack.
+    let tape = Tape::<f64>::new();
+    let x = tape.leaf(vector(&[1.0]));
+    let mut y = x.clone();
+    for _ in 0..10_000 {
+        y = y.mul_scalar(1.0001).unwrap();
+    }
+    let g = tape.backward(&y.sum(&[], false).unwrap()).unwrap();
+    let expected = 1.0001f64.powi(10_000);
+    assert!((g.get(&x).unwrap().to_vec()[0] - expected).abs() < 1e-9 * expected);
+    assert_eq!(tape.len(), 10_002);
+}
