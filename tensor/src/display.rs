@@ -1,18 +1,249 @@
-//! `Debug` and `Display` for tensors.
-// NOTE: a minimal placeholder; the NumPy-style printer replaces it.
+//! `Display` and `Debug` for tensors, in the style of NumPy and PyTorch.
+//!
+//! ```text
+//! Tensor([[ 1.0000, -2.5000],
+//!         [ 3.0000,  4.0000]], shape=[2, 2], dtype=f32)
+//! ```
+//!
+//! - Values are right-aligned to one common width, so columns line up.
+//! - Four decimals by default; `{:.N}` prints N decimals instead.
+//! - Scientific notation (`1.0000e-05`) is used when the finite non-zero magnitudes span more
+//!   than three orders of magnitude, or any of them is at least 1e8 or below 1e-4.
+//! - A tensor of more than [`SUMMARY_THRESHOLD`] elements is summarised: every axis longer than
+//!   `2 * EDGE_ITEMS` shows its first and last [`EDGE_ITEMS`] entries around `...`.
+//! - Rows wider than [`LINE_WIDTH`] characters wrap onto several lines.
+//! - `Debug` prints the same, followed by the strides and the storage offset.
 
 use std::fmt;
 
 use crate::{Element, Tensor};
 
+/// Element count above which a tensor is printed in summary.
+pub const SUMMARY_THRESHOLD: usize = 1000;
+/// Number of entries shown at each end of a summarised axis.
+pub const EDGE_ITEMS: usize = 3;
+/// Maximum width of a printed line of values, in characters.
+pub const LINE_WIDTH: usize = 80;
+/// Decimals printed when the format gives no precision.
+const DEFAULT_PRECISION: usize = 4;
+/// The text that opens a printed tensor; nested rows are indented by its length.
+const PREFIX: &str = "Tensor(";
+
+/// How every value of one tensor is written.
+struct NumberFormat {
+    precision: usize,
+    scientific: bool,
+}
+
+impl NumberFormat {
+    /// Chooses fixed or scientific notation from the magnitudes of the values shown.
+    fn choose(values: &[f64], precision: usize) -> Self {
+        let magnitudes: Vec<f64> = values
+            .iter()
+            .filter(|v| v.is_finite() && **v != 0.0)
+            .map(|v| v.abs())
+            .collect();
+        let max = magnitudes.iter().copied().fold(0.0, f64::max);
+        let min = magnitudes.iter().copied().fold(f64::INFINITY, f64::min);
+        let scientific = !magnitudes.is_empty() && (max >= 1e8 || min < 1e-4 || max / min > 1e3);
+        NumberFormat {
+            precision,
+            scientific,
+        }
+    }
+
+    /// Writes one value: `nan`, `inf` and `-inf` as NumPy spells them, and scientific
+    /// exponents with a sign and at least two digits (`1.0000e-05`).
+    fn write(&self, value: f64) -> String {
+        if value.is_nan() {
+            return "nan".to_string();
+        }
+        if value.is_infinite() {
+            return if value > 0.0 { "inf" } else { "-inf" }.to_string();
+        }
+        if !self.scientific {
+            return format!("{value:.*}", self.precision);
+        }
+        let text = format!("{value:.*e}", self.precision);
+        let (mantissa, exponent) = text
+            .split_once('e')
+            .expect("Rust's `e` format always writes an exponent");
+        let (sign, digits) = match exponent.strip_prefix('-') {
+            Some(digits) => ('-', digits),
+            None => ('+', exponent),
+        };
+        format!("{mantissa}e{sign}{digits:0>2}")
+    }
+}
+
+/// One position along an axis in the printout: an index, or the `...` of a summary.
+#[derive(Clone, Copy)]
+enum Entry {
+    Index(usize),
+    Ellipsis,
+}
+
+/// Returns the entries printed for an axis of `size` elements.
+fn axis_entries(size: usize, summarise: bool) -> Vec<Entry> {
+    if summarise && size > 2 * EDGE_ITEMS {
+        let head = (0..EDGE_ITEMS).map(Entry::Index);
+        let tail = (size - EDGE_ITEMS..size).map(Entry::Index);
+        head.chain(std::iter::once(Entry::Ellipsis))
+            .chain(tail)
+            .collect()
+    } else {
+        (0..size).map(Entry::Index).collect()
+    }
+}
+
+/// Writes the nested brackets of a tensor of rank at least 1.
+struct Printer<'a, T: Element> {
+    tensor: &'a Tensor<T>,
+    summarise: bool,
+    format: NumberFormat,
+    width: usize,
+}
+
+impl<'a, T: Element> Printer<'a, T> {
+    /// Measures the values that will be shown and picks their format and width.
+    fn new(tensor: &'a Tensor<T>, precision: usize) -> Self {
+        let summarise = tensor.num_elements() > SUMMARY_THRESHOLD;
+        let mut shown = Vec::new();
+        let mut index = Vec::with_capacity(tensor.rank());
+        collect_shown(tensor, summarise, &mut index, &mut shown);
+        let format = NumberFormat::choose(&shown, precision);
+        let width = shown
+            .iter()
+            .map(|&v| format.write(v).len())
+            .max()
+            .unwrap_or(0);
+        Printer {
+            tensor,
+            summarise,
+            format,
+            width,
+        }
+    }
+
+    /// Appends the block at `index` (its first `index.len()` coordinates fixed).
+    fn write_block(&self, out: &mut String, index: &mut Vec<usize>) {
+        let depth = index.len();
+        let rank = self.tensor.rank();
+        let entries = axis_entries(self.tensor.shape()[depth], self.summarise);
+        if depth + 1 == rank {
+            self.write_row(out, index, &entries);
+            return;
+        }
+
+        // Blocks of rank k are separated by k - 1 blank lines, then indented under the `[`.
+        let blank_lines = "\n".repeat(rank - depth - 2);
+        let indent = " ".repeat(PREFIX.len() + depth + 1);
+        out.push('[');
+        for (n, entry) in entries.iter().enumerate() {
+            if n > 0 {
+                out.push_str(",\n");
+                out.push_str(&blank_lines);
+                out.push_str(&indent);
+            }
+            match *entry {
+                Entry::Index(i) => {
+                    index.push(i);
+                    self.write_block(out, index);
+                    index.pop();
+                }
+                Entry::Ellipsis => out.push_str("..."),
+            }
+        }
+        out.push(']');
+    }
+
+    /// Appends one innermost row, wrapping it at [`LINE_WIDTH`].
+    fn write_row(&self, out: &mut String, index: &mut Vec<usize>, entries: &[Entry]) {
+        let indent = PREFIX.len() + index.len() + 1;
+        let per_line = (LINE_WIDTH.saturating_sub(indent) / (self.width + 2)).max(1);
+        out.push('[');
+        for (n, entry) in entries.iter().enumerate() {
+            if n > 0 {
+                out.push(',');
+                if n % per_line == 0 {
+                    out.push('\n');
+                    out.push_str(&" ".repeat(indent));
+                } else {
+                    out.push(' ');
+                }
+            }
+            let text = match *entry {
+                Entry::Index(i) => {
+                    index.push(i);
+                    let value = self.value_at(index);
+                    index.pop();
+                    self.format.write(value)
+                }
+                Entry::Ellipsis => "...".to_string(),
+            };
+            out.push_str(&format!("{text:>width$}", width = self.width));
+        }
+        out.push(']');
+    }
+
+    /// Reads the element at a full multi-index as `f64`.
+    fn value_at(&self, index: &[usize]) -> f64 {
+        let position = self.tensor.layout().position(index);
+        self.tensor.storage()[position].to_f64()
+    }
+}
+
+/// Pushes the values the printout will show, in order, onto `shown`.
+fn collect_shown<T: Element>(
+    tensor: &Tensor<T>,
+    summarise: bool,
+    index: &mut Vec<usize>,
+    shown: &mut Vec<f64>,
+) {
+    if index.len() == tensor.rank() {
+        let position = tensor.layout().position(index);
+        shown.push(tensor.storage()[position].to_f64());
+        return;
+    }
+    for entry in axis_entries(tensor.shape()[index.len()], summarise) {
+        if let Entry::Index(i) = entry {
+            index.push(i);
+            collect_shown(tensor, summarise, index, shown);
+            index.pop();
+        }
+    }
+}
+
+/// Writes `Tensor(values, shape=[..], dtype=..` without the closing parenthesis.
+fn write_values<T: Element>(tensor: &Tensor<T>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let precision = f.precision().unwrap_or(DEFAULT_PRECISION);
+    let mut out = String::from(PREFIX);
+    if tensor.rank() == 0 {
+        let value = tensor.storage()[tensor.offset()].to_f64();
+        let format = NumberFormat::choose(&[value], precision);
+        out.push_str(&format.write(value));
+    } else {
+        let printer = Printer::new(tensor, precision);
+        printer.write_block(&mut out, &mut Vec::with_capacity(tensor.rank()));
+    }
+    write!(f, "{out}, shape={:?}, dtype={}", tensor.shape(), T::DTYPE)
+}
+
+impl<T: Element> fmt::Display for Tensor<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_values(self, f)?;
+        f.write_str(")")
+    }
+}
+
 impl<T: Element> fmt::Debug for Tensor<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_values(self, f)?;
         write!(
             f,
-            "Tensor<{}>{:?} {:?}",
-            T::DTYPE,
-            self.shape(),
-            self.to_vec()
+            ", strides={:?}, offset={})",
+            self.strides(),
+            self.offset()
         )
     }
 }

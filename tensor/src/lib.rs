@@ -35,6 +35,33 @@
 //! # Ok::<(), tensor::TensorError>(())
 //! ```
 //!
+//! # Broadcasting
+//!
+//! Binary operations accept operands of different shapes when they are compatible under NumPy's
+//! rule: align the shapes at the right; in each position the sizes must be equal or one of them
+//! must be 1 (a missing leading axis counts as 1). Each operand is then viewed with
+//! [`Tensor::broadcast_to`], which gives the stretched axes stride 0, so no data is copied:
+//!
+//! ```text
+//! column  shape [3, 1]  strides [1, 0] after broadcast_to([3, 4])   [[0], [10], [20]]
+//! row     shape    [4]  strides [0, 1] after broadcast_to([3, 4])   [1, 2, 3, 4]
+//! sum     shape [3, 4]                                              [[ 1,  2,  3,  4],
+//!                                                                    [11, 12, 13, 14],
+//!                                                                    [21, 22, 23, 24]]
+//! ```
+//!
+//! ```
+//! use tensor::{tensor, Tensor};
+//!
+//! let column: Tensor<f32> = tensor!([[0.0], [10.0], [20.0]]);
+//! let row: Tensor<f32> = tensor!([1.0, 2.0, 3.0, 4.0]);
+//! let sum = column.add(&row)?;
+//! assert_eq!(sum.shape(), &[3, 4]);
+//! assert_eq!(sum.get(&[2, 3])?, 24.0);
+//! assert_eq!(row.broadcast_to(&[3, 4])?.strides(), &[0, 1]);
+//! # Ok::<(), tensor::TensorError>(())
+//! ```
+//!
 //! # Where to look next
 //!
 //! `layout.rs` holds every view as a function on layouts, `strided.rs` walks layouts without
@@ -44,6 +71,7 @@ pub mod element;
 pub mod error;
 pub mod layout;
 pub mod literal;
+pub mod matmul;
 pub mod ops;
 pub mod shape;
 pub mod strided;
@@ -57,4 +85,5 @@ pub use element::{DType, Element};
 pub use error::{Result, TensorError};
 pub use layout::Layout;
 pub use literal::Literal;
+pub use ops::index::Indices;
 pub use tensor::Tensor;

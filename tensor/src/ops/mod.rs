@@ -1,1 +1,26 @@
 //! Tensor operations, one file per family.
+//!
+//! Elementwise operations: `unary.rs` (functions of one tensor), `binary.rs` (two tensors with
+//! broadcasting), `scalar.rs` (a tensor and a number), `compare.rs` (masks and `where_cond`),
+//! `inplace.rs` (updates through copy on write) and `arith.rs` (the `+ - * /` operators). They
+//! share the kernel traits in `kernel.rs`, the layout walker in `walk.rs`, the SIMD kernels in
+//! `simd.rs` and the threading rule in `parallel.rs`.
+//!
+//! Reductions and friends: `reduce.rs` (sum, mean, max, min, var, logsumexp, argmax, argmin),
+//! `softmax.rs`, `index.rs` (index_select, gather, scatter_add, one_hot and the [`index::Indices`]
+//! type) and `join.rs` (cat, stack, split, chunk).
+
+pub mod arith;
+pub mod binary;
+pub mod compare;
+pub mod index;
+pub mod inplace;
+pub mod join;
+pub(crate) mod kernel;
+pub mod parallel;
+pub mod reduce;
+mod reduce_kernels;
+pub mod scalar;
+pub mod softmax;
+pub mod unary;
+pub(crate) mod walk;
