@@ -109,17 +109,12 @@ pub enum TrainError {
         #[source]
         source: serde_json::Error,
     },
-    /// Encoding a PNG picture failed.
-    #[error("failed to encode PNG {}: {message}", path.display())]
-    Png {
-        /// The picture's file.
-        path: PathBuf,
-        /// The encoder's error.
-        message: String,
-    },
     /// A tensor operation failed.
     #[error(transparent)]
     Tensor(#[from] tensor::TensorError),
+    /// A model, monitor or picture operation failed.
+    #[error(transparent)]
+    Engram(#[from] crate::EngramError),
 }
 
 impl TrainError {

@@ -3,7 +3,8 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::atomic::write_atomic;
+use crate::write_atomic;
+
 use super::error::{Result, TrainError};
 use super::names::TaskKind;
 use super::results::{ModelRun, RunReport, RunStatus};
@@ -96,11 +97,14 @@ pub struct ReportFiles {
     pub markdown: PathBuf,
 }
 
-/// Writes `results.json`, `results.csv` and `results.md` into `dir`, each atomically.
+/// Writes `results.json`, `results.csv` and `results.md` into `dir` (created if missing), each
+/// atomically.
 ///
 /// # Errors
-/// [`TrainError::Io`] or [`TrainError::Json`] naming the file that could not be written.
+/// [`TrainError::Io`], [`TrainError::Engram`] or [`TrainError::Json`] naming the file that could
+/// not be written.
 pub fn write_reports(dir: &Path, report: &RunReport) -> Result<ReportFiles> {
+    std::fs::create_dir_all(dir).map_err(|e| TrainError::io("create directory", dir, e))?;
     let files = ReportFiles {
         json: dir.join("results.json"),
         csv: dir.join("results.csv"),
@@ -110,9 +114,13 @@ pub fn write_reports(dir: &Path, report: &RunReport) -> Result<ReportFiles> {
         path: files.json.clone(),
         source,
     })?;
-    write_atomic(&files.json, &json)?;
-    write_atomic(&files.csv, csv(report).as_bytes())?;
-    write_atomic(&files.markdown, markdown_table(report).as_bytes())?;
+    write_atomic("write_reports", &files.json, &json)?;
+    write_atomic("write_reports", &files.csv, csv(report).as_bytes())?;
+    write_atomic(
+        "write_reports",
+        &files.markdown,
+        markdown_table(report).as_bytes(),
+    )?;
     Ok(files)
 }
 

@@ -154,11 +154,11 @@ pub struct DataArgs {
     #[arg(long, value_name = "F")]
     pub holdout: Option<f64>,
 
-    /// Use at most N training examples (sequences for language modelling).
+    /// Use at most N training examples (tokens for language modelling).
     #[arg(long, value_name = "N")]
     pub limit_train: Option<usize>,
 
-    /// Use at most N evaluation examples (sequences for language modelling).
+    /// Use at most N evaluation examples (tokens for language modelling).
     #[arg(long, value_name = "N")]
     pub limit_eval: Option<usize>,
 
