@@ -86,7 +86,10 @@ impl<T: Element> Var<T> {
         let output = a.mul(&b)?;
         // d(ab)/da = b, d(ab)/db = a
         record_binary("mul", self, other, output, move |g, tracked| {
-            Ok((when(tracked[0], || g.mul(&b))?, when(tracked[1], || g.mul(&a))?))
+            Ok((
+                when(tracked[0], || g.mul(&b))?,
+                when(tracked[1], || g.mul(&a))?,
+            ))
         })
     }
 
@@ -142,7 +145,9 @@ impl<T: Element> Var<T> {
             let ga = when(tracked[0], || {
                 g.mul(&a.zip_map(&b, |a, b| b * a.powf(b - T::ONE))?)
             })?;
-            let gb = when(tracked[1], || g.mul(&saved_y.zip_map(&a, |y, a| y * a.ln())?))?;
+            let gb = when(tracked[1], || {
+                g.mul(&saved_y.zip_map(&a, |y, a| y * a.ln())?)
+            })?;
             Ok((ga, gb))
         })
     }
@@ -154,10 +159,16 @@ impl<T: Element> Var<T> {
         let mask = mask.clone();
         let zero = Tensor::scalar(T::ZERO);
         // d where(m, a, b)/da = m, d where(m, a, b)/db = 1 - m
-        record_binary("where_cond", on_true, on_false, output, move |g, tracked| {
-            let ga = when(tracked[0], || Tensor::where_cond(&mask, g, &zero))?;
-            let gb = when(tracked[1], || Tensor::where_cond(&mask, &zero, g))?;
-            Ok((ga, gb))
-        })
+        record_binary(
+            "where_cond",
+            on_true,
+            on_false,
+            output,
+            move |g, tracked| {
+                let ga = when(tracked[0], || Tensor::where_cond(&mask, g, &zero))?;
+                let gb = when(tracked[1], || Tensor::where_cond(&mask, &zero, g))?;
+                Ok((ga, gb))
+            },
+        )
     }
 }

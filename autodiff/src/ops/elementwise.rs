@@ -46,13 +46,16 @@ impl<T: Element> Var<T> {
         let saved = y.clone();
         // d(sqrt x)/dx = 1 / (2 sqrt x) = 1 / (2 y)
         record_unary("sqrt", self, y, move |g| {
-            Ok(g.zip_map(&saved, |g, y| {
-                if g == T::ZERO {
-                    T::ZERO
-                } else {
-                    g / (y + y)
-                }
-            })?)
+            Ok(g.zip_map(
+                &saved,
+                |g, y| {
+                    if g == T::ZERO {
+                        T::ZERO
+                    } else {
+                        g / (y + y)
+                    }
+                },
+            )?)
         })
     }
 
@@ -140,13 +143,7 @@ impl<T: Element> Var<T> {
         let y = x.clamp(min, max)?;
         // d clamp(x)/dx = 1 inside [min, max], 0 outside
         record_unary("clamp", self, y, move |g| {
-            Ok(g.zip_map(&x, |g, x| {
-                if x >= min && x <= max {
-                    g
-                } else {
-                    T::ZERO
-                }
-            })?)
+            Ok(g.zip_map(&x, |g, x| if x >= min && x <= max { g } else { T::ZERO })?)
         })
     }
 

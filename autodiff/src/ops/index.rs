@@ -14,7 +14,7 @@ use crate::{Result, Tape, Var};
 
 /// Copies an index tensor so a backward rule can own it.
 fn copy_indices(index: &Indices) -> Result<Indices> {
-    Ok(Indices::new(index.as_slice().to_vec(), index.shape().to_vec())?)
+    Ok(Indices::new(index.as_slice().to_vec(), index.shape())?)
 }
 
 /// Builds the index of shape `shape` whose entry at `[.., j, ..]` (position `j` on `axis`) is
@@ -26,7 +26,7 @@ fn spread_indices(indices: &[usize], shape: &[usize], axis: usize) -> Result<Ind
     let data = (0..count)
         .map(|element| indices[(element / inner.max(1)) % along])
         .collect();
-    Ok(Indices::new(data, shape.to_vec())?)
+    Ok(Indices::new(data, shape)?)
 }
 
 impl<T: Element> Var<T> {

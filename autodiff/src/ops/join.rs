@@ -46,7 +46,10 @@ impl<T: Element> Var<T> {
     /// that differ.
     pub fn stack(vars: &[&Var<T>], axis: isize) -> Result<Var<T>> {
         if vars.is_empty() {
-            return Err(AutodiffError::invalid("stack", "needs at least one variable"));
+            return Err(AutodiffError::invalid(
+                "stack",
+                "needs at least one variable",
+            ));
         }
         let values: Vec<&Tensor<T>> = vars.iter().map(|v| v.value()).collect();
         let output = Tensor::stack(&values, axis)?;

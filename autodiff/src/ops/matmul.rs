@@ -19,7 +19,10 @@ impl<T: Element> Var<T> {
     pub fn matmul(&self, rhs: &Var<T>) -> Result<Var<T>> {
         match (self.rank(), rhs.rank()) {
             // [k] @ [k] -> scalar.
-            (1, 1) => self.unsqueeze(0)?.matmul_nd(&rhs.unsqueeze(1)?)?.reshape_to(&[]),
+            (1, 1) => self
+                .unsqueeze(0)?
+                .matmul_nd(&rhs.unsqueeze(1)?)?
+                .reshape_to(&[]),
             // [k] @ [..., k, n] -> [..., n].
             (1, r) if r >= 2 => self.unsqueeze(0)?.matmul_nd(rhs)?.squeeze(-2),
             // [..., m, k] @ [k] -> [..., m].

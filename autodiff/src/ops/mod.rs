@@ -2,14 +2,14 @@
 //! recording and the backward rules side by side; every rule states its derivative in a
 //! one-line comment.
 
-// mod binary;
-// mod elementwise;
-// mod index;
-// mod join;
-// mod matmul;
-// mod norm;
-// mod reduce;
-// mod softmax;
+mod binary;
+mod elementwise;
+mod index;
+mod join;
+mod matmul;
+mod norm;
+mod reduce;
+mod softmax;
 mod view;
 
 use tensor::{Element, Tensor};
