@@ -171,7 +171,7 @@ fn load_synthetic(options: &DataOptions) -> Result<TaskData> {
             .map_err(|e| dataset_error(name, e))?,
         None => {
             // A different seed, so that evaluation examples are new sequences.
-            let eval_seed = options.seed ^ 0x5eed_0f_e7a1;
+            let eval_seed = options.seed ^ 0x5eed_0fe7_a1a1;
             let eval_count = options.limit_eval.unwrap_or(SYNTHETIC_EVAL_EXAMPLES);
             let eval = task
                 .generate(eval_count, eval_seed)

@@ -41,6 +41,14 @@ pub enum TrainError {
     },
 
     // --- Training ---
+    /// A model's output or a batch does not have the expected shape or values.
+    #[error("{op}: {message}")]
+    InvalidInput {
+        /// The operation that failed.
+        op: &'static str,
+        /// What was expected and what was found.
+        message: String,
+    },
     /// The training loss became NaN or infinite.
     #[error(
         "{model}: the training loss became {loss} at epoch {epoch}, step {step}; training stopped \
@@ -112,6 +120,12 @@ pub enum TrainError {
     /// A tensor operation failed.
     #[error(transparent)]
     Tensor(#[from] tensor::TensorError),
+    /// A differentiable operation or the backward pass failed.
+    #[error(transparent)]
+    Autodiff(#[from] autodiff::AutodiffError),
+    /// An optimizer, loss or checkpoint operation failed.
+    #[error(transparent)]
+    Nn(#[from] nn::NnError),
     /// A model, monitor or picture operation failed.
     #[error(transparent)]
     Engram(#[from] crate::EngramError),
