@@ -79,6 +79,15 @@ pub enum TrainError {
         /// The non-finite norm.
         norm: f64,
     },
+    /// Ctrl-C stopped the run after a finished step.
+    #[error("interrupted by Ctrl-C; {}", match checkpoint {
+        Some(path) => format!("{} holds the last step, continue with --resume", path.display()),
+        None => "this run writes no checkpoint".to_owned(),
+    })]
+    Interrupted {
+        /// The checkpoint written at the interruption, if the run has one.
+        checkpoint: Option<PathBuf>,
+    },
     /// A checkpoint does not fit the requested run.
     #[error("checkpoint {}: {message}", path.display())]
     Checkpoint {

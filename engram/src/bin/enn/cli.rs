@@ -124,9 +124,13 @@ pub struct TraceCommand {
     #[arg(long, value_name = "DIR", default_value = "enn-trace")]
     pub out: PathBuf,
 
-    /// Directory holding the data set's files [default: the directory used for training].
+    /// Directory holding the data set's files (not needed for assoc-recall).
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+
+    /// Split whose first 32 examples form the monitoring batch.
+    #[arg(long, value_name = "NAME", default_value = "train")]
+    pub train_split: String,
 }
 
 /// Which data set to read and how to split it.
@@ -161,27 +165,26 @@ pub struct DataArgs {
     /// Use at most N evaluation examples (tokens for language modelling).
     #[arg(long, value_name = "N")]
     pub limit_eval: Option<usize>,
-
-    /// Tokens per training sequence for language modelling (truncated backpropagation through
-    /// time).
-    #[arg(long, value_name = "T", default_value_t = 35)]
-    pub bptt: usize,
 }
 
-/// Data options of `enn eval`: like [`DataArgs`] but every field defaults to the checkpoint's.
+/// Data options of `enn eval`; the data set defaults to the checkpoint's.
 #[derive(Debug, Clone, Args)]
 pub struct EvalDataArgs {
     /// Data set [default: the one the checkpoint was trained on].
     #[arg(long, value_enum)]
     pub dataset: Option<DatasetArg>,
 
-    /// Directory holding the data set's files [default: the one used for training].
+    /// Directory holding the data set's files (not needed for assoc-recall).
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
 
-    /// Split to evaluate on [default: the evaluation split used for training].
-    #[arg(long, value_name = "NAME")]
-    pub eval_split: Option<String>,
+    /// Split the model was trained on; WikiText builds its vocabulary from it.
+    #[arg(long, value_name = "NAME", default_value = "train")]
+    pub train_split: String,
+
+    /// Split to evaluate on.
+    #[arg(long, value_name = "NAME", default_value = "test")]
+    pub eval_split: String,
 
     /// Use at most N evaluation examples.
     #[arg(long, value_name = "N")]
@@ -219,6 +222,11 @@ pub struct TrainArgs {
     /// 0 turns clipping off.
     #[arg(long, value_name = "X", default_value_t = 1.0)]
     pub clip_norm: f64,
+
+    /// Tokens per training sequence for language modelling (truncated backpropagation through
+    /// time).
+    #[arg(long, value_name = "T", default_value_t = 35)]
+    pub bptt: usize,
 
     /// Seed for weights, shuffling, dropout, noise and synthetic data.
     #[arg(long, value_name = "S", default_value_t = 42)]
