@@ -6,7 +6,8 @@
 //! ```
 //!
 //! - Values are right-aligned to one common width, so columns line up.
-//! - Four decimals by default; `{:.N}` prints N decimals instead.
+//! - Four decimals by default; `{:.N}` prints N decimals instead. Without a precision, a tensor
+//!   of whole numbers prints them as `3.`, as NumPy does.
 //! - Scientific notation (`1.0000e-05`) is used when the finite non-zero magnitudes span more
 //!   than three orders of magnitude, or any of them is at least 1e8 or below 1e-4.
 //! - A tensor of more than [`SUMMARY_THRESHOLD`] elements is summarised: every axis longer than
@@ -29,26 +30,47 @@ const DEFAULT_PRECISION: usize = 4;
 /// The text that opens a printed tensor; nested rows are indented by its length.
 const PREFIX: &str = "Tensor(";
 
+/// The notation of every value of one tensor.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Notation {
+    /// Whole numbers as `3.`, when every value is one and no precision was given.
+    Integer,
+    /// `3.1416` with the precision as the number of decimals.
+    Fixed,
+    /// `3.1416e+00` with the precision as the number of decimals.
+    Scientific,
+}
+
 /// How every value of one tensor is written.
 struct NumberFormat {
     precision: usize,
-    scientific: bool,
+    notation: Notation,
 }
 
 impl NumberFormat {
-    /// Chooses fixed or scientific notation from the magnitudes of the values shown.
-    fn choose(values: &[f64], precision: usize) -> Self {
-        let magnitudes: Vec<f64> = values
+    /// Chooses the notation from the finite values shown; `precision` is `None` when the
+    /// format string gives none.
+    fn choose(values: &[f64], precision: Option<usize>) -> Self {
+        let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+        let magnitudes: Vec<f64> = finite
             .iter()
-            .filter(|v| v.is_finite() && **v != 0.0)
+            .filter(|v| **v != 0.0)
             .map(|v| v.abs())
             .collect();
         let max = magnitudes.iter().copied().fold(0.0, f64::max);
         let min = magnitudes.iter().copied().fold(f64::INFINITY, f64::min);
-        let scientific = !magnitudes.is_empty() && (max >= 1e8 || min < 1e-4 || max / min > 1e3);
+
+        let whole = finite.iter().all(|v| v.fract() == 0.0);
+        let notation = if precision.is_none() && whole && max < 1e8 {
+            Notation::Integer
+        } else if !magnitudes.is_empty() && (max >= 1e8 || min < 1e-4 || max / min > 1e3) {
+            Notation::Scientific
+        } else {
+            Notation::Fixed
+        };
         NumberFormat {
-            precision,
-            scientific,
+            precision: precision.unwrap_or(DEFAULT_PRECISION),
+            notation,
         }
     }
 
@@ -61,18 +83,21 @@ impl NumberFormat {
         if value.is_infinite() {
             return if value > 0.0 { "inf" } else { "-inf" }.to_string();
         }
-        if !self.scientific {
-            return format!("{value:.*}", self.precision);
+        match self.notation {
+            Notation::Integer => format!("{value:.0}."),
+            Notation::Fixed => format!("{value:.*}", self.precision),
+            Notation::Scientific => {
+                let text = format!("{value:.*e}", self.precision);
+                let (mantissa, exponent) = text
+                    .split_once('e')
+                    .expect("Rust's `e` format always writes an exponent");
+                let (sign, digits) = match exponent.strip_prefix('-') {
+                    Some(digits) => ('-', digits),
+                    None => ('+', exponent),
+                };
+                format!("{mantissa}e{sign}{digits:0>2}")
+            }
         }
-        let text = format!("{value:.*e}", self.precision);
-        let (mantissa, exponent) = text
-            .split_once('e')
-            .expect("Rust's `e` format always writes an exponent");
-        let (sign, digits) = match exponent.strip_prefix('-') {
-            Some(digits) => ('-', digits),
-            None => ('+', exponent),
-        };
-        format!("{mantissa}e{sign}{digits:0>2}")
     }
 }
 
@@ -106,7 +131,7 @@ struct Printer<'a, T: Element> {
 
 impl<'a, T: Element> Printer<'a, T> {
     /// Measures the values that will be shown and picks their format and width.
-    fn new(tensor: &'a Tensor<T>, precision: usize) -> Self {
+    fn new(tensor: &'a Tensor<T>, precision: Option<usize>) -> Self {
         let summarise = tensor.num_elements() > SUMMARY_THRESHOLD;
         let mut shown = Vec::new();
         let mut index = Vec::with_capacity(tensor.rank());
@@ -172,16 +197,15 @@ impl<'a, T: Element> Printer<'a, T> {
                     out.push(' ');
                 }
             }
-            let text = match *entry {
+            match *entry {
                 Entry::Index(i) => {
                     index.push(i);
-                    let value = self.value_at(index);
+                    let text = self.format.write(self.value_at(index));
                     index.pop();
-                    self.format.write(value)
+                    out.push_str(&format!("{text:>width$}", width = self.width));
                 }
-                Entry::Ellipsis => "...".to_string(),
-            };
-            out.push_str(&format!("{text:>width$}", width = self.width));
+                Entry::Ellipsis => out.push_str("..."),
+            }
         }
         out.push(']');
     }
@@ -216,7 +240,7 @@ fn collect_shown<T: Element>(
 
 /// Writes `Tensor(values, shape=[..], dtype=..` without the closing parenthesis.
 fn write_values<T: Element>(tensor: &Tensor<T>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-    let precision = f.precision().unwrap_or(DEFAULT_PRECISION);
+    let precision = f.precision();
     let mut out = String::from(PREFIX);
     if tensor.rank() == 0 {
         let value = tensor.storage()[tensor.offset()].to_f64();

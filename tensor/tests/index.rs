@@ -176,3 +176,156 @@ fn split_sizes_and_chunk() {
     assert_eq!(chunks[1].shape(), &[2, 1]);
     assert!(g.chunk(0, 1).is_err());
 }
+
+// ---- property tests ----
+
+mod properties {
+    use proptest::prelude::*;
+    use tensor::{Indices, Tensor};
+
+    /// A tensor of rank 1 to 3 with sizes 1 to 4, sometimes transposed, and an axis.
+    fn tensor_and_axis() -> impl Strategy<Value = (Tensor<f64>, usize)> {
+        (
+            prop::collection::vec(1usize..=4, 1..=3),
+            any::<bool>(),
+            0usize..3,
+        )
+            .prop_map(|(shape, transpose, axis_seed)| {
+                let count: usize = shape.iter().product();
+                let data = (0..count).map(|v| v as f64).collect();
+                let t = Tensor::from_vec(data, &shape).unwrap();
+                let rank = t.rank();
+                let t = if transpose && rank > 1 {
+                    t.transpose(0, rank as isize - 1).unwrap()
+                } else {
+                    t
+                };
+                (t, axis_seed % rank)
+            })
+    }
+
+    /// Row-major multi-index of `flat` in `shape`.
+    fn unravel(mut flat: usize, shape: &[usize]) -> Vec<usize> {
+        let mut index = vec![0; shape.len()];
+        for a in (0..shape.len()).rev() {
+            index[a] = flat % shape[a];
+            flat /= shape[a];
+        }
+        index
+    }
+
+    /// An index shape for `gather` or `scatter_add` on `shape` along `axis`, and its values.
+    fn index_for(shape: Vec<usize>, axis: usize) -> impl Strategy<Value = Indices> {
+        let dims: Vec<BoxedStrategy<usize>> = shape
+            .iter()
+            .enumerate()
+            .map(|(a, &size)| {
+                if a == axis {
+                    (1usize..=5).boxed()
+                } else {
+                    (1usize..=size).boxed()
+                }
+            })
+            .collect();
+        let limit = shape[axis];
+        dims.prop_flat_map(move |index_shape| {
+            let count: usize = index_shape.iter().product();
+            prop::collection::vec(0..limit, count)
+                .prop_map(move |values| Indices::new(values, &index_shape).unwrap())
+        })
+    }
+
+    fn gather_case() -> impl Strategy<Value = (Tensor<f64>, usize, Indices)> {
+        tensor_and_axis().prop_flat_map(|(t, axis)| {
+            let index = index_for(t.shape().to_vec(), axis);
+            (Just(t), Just(axis), index)
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn gather_matches_naive(case in gather_case()) {
+            let (t, axis, index) = case;
+            let out = t.gather(axis as isize, &index).unwrap();
+            prop_assert_eq!(out.shape(), index.shape());
+            for (flat, value) in out.to_vec().into_iter().enumerate() {
+                let mut at = unravel(flat, index.shape());
+                at[axis] = index.as_slice()[flat];
+                prop_assert_eq!(value, t.get(&at).unwrap());
+            }
+        }
+
+        #[test]
+        fn scatter_add_matches_naive(case in gather_case()) {
+            let (t, axis, index) = case;
+            // A non-contiguous `src` with distinct values: a narrowed wider tensor.
+            let mut wide = index.shape().to_vec();
+            let last = wide.len() - 1;
+            wide[last] += 1;
+            let count: usize = wide.iter().product();
+            let values = (0..count).map(|v| 100.0 + v as f64 * 0.5).collect();
+            let src = Tensor::from_vec(values, &wide)
+                .unwrap()
+                .narrow(-1, 1, index.shape()[last])
+                .unwrap();
+            let out = t.scatter_add(axis as isize, &index, &src).unwrap();
+            let mut expected = t.to_vec();
+            let strides: Vec<usize> = (0..t.rank())
+                .map(|a| t.shape()[a + 1..].iter().product())
+                .collect();
+            for flat in 0..index.num_elements() {
+                let mut at = unravel(flat, index.shape());
+                let from = src.get(&at).unwrap();
+                at[axis] = index.as_slice()[flat];
+                let target: usize = at.iter().zip(&strides).map(|(i, s)| i * s).sum();
+                expected[target] += from;
+            }
+            prop_assert_eq!(out.to_vec(), expected);
+        }
+
+        #[test]
+        fn split_then_cat_round_trips(case in tensor_and_axis(), split_size in 1usize..=5) {
+            let (t, axis) = case;
+            let parts = t.split(axis as isize, split_size).unwrap();
+            let expected_count = t.shape()[axis].div_ceil(split_size);
+            prop_assert_eq!(parts.len(), expected_count);
+            let refs: Vec<&Tensor<f64>> = parts.iter().collect();
+            let joined = Tensor::cat(&refs, axis as isize).unwrap();
+            prop_assert_eq!(joined.shape(), t.shape());
+            prop_assert_eq!(joined.to_vec(), t.to_vec());
+        }
+
+        #[test]
+        fn cat_then_split_sizes_round_trips(
+            case in tensor_and_axis(),
+            sizes in prop::collection::vec(0usize..=3, 1..=4),
+        ) {
+            let (t, axis) = case;
+            // Build one tensor per size by repeating `t` along `axis` and narrowing it.
+            let repeated = Tensor::cat(&[&t, &t, &t], axis as isize).unwrap();
+            let parts: Vec<Tensor<f64>> = sizes
+                .iter()
+                .map(|&s| repeated.narrow(axis as isize, 0, s.min(repeated.shape()[axis])).unwrap())
+                .collect();
+            let refs: Vec<&Tensor<f64>> = parts.iter().collect();
+            let joined = Tensor::cat(&refs, axis as isize).unwrap();
+            let lengths: Vec<usize> = parts.iter().map(|p| p.shape()[axis]).collect();
+            let back = joined.split_sizes(axis as isize, &lengths).unwrap();
+            for (original, again) in parts.iter().zip(&back) {
+                prop_assert_eq!(original.shape(), again.shape());
+                prop_assert_eq!(original.to_vec(), again.to_vec());
+            }
+        }
+
+        #[test]
+        fn stack_equals_cat_of_unsqueezed(case in tensor_and_axis(), axis_seed in 0usize..4) {
+            let (t, _) = case;
+            let axis = (axis_seed % (t.rank() + 1)) as isize;
+            let u = t.unsqueeze(axis).unwrap();
+            let stacked = Tensor::stack(&[&t, &t], axis).unwrap();
+            let joined = Tensor::cat(&[&u, &u], axis).unwrap();
+            prop_assert_eq!(stacked.shape(), joined.shape());
+            prop_assert_eq!(stacked.to_vec(), joined.to_vec());
+        }
+    }
+}

@@ -191,3 +191,285 @@ fn softmax_all_neg_inf_lane() {
     let l = t.log_softmax(1).unwrap().to_vec();
     assert_eq!(l[..2], [f32::NEG_INFINITY, f32::NEG_INFINITY]);
 }
+
+// ---- property tests against naive loops ----
+
+mod properties {
+    use proptest::prelude::*;
+    use tensor::Tensor;
+
+    /// Tolerance for sums of at most a few hundred values of magnitude below 10.
+    const TOL: f64 = 1e-9;
+
+    /// A base shape (rank 0 to 4, sizes 0 to 5) with small integer values, so ties happen.
+    fn base() -> impl Strategy<Value = Tensor<f64>> {
+        prop::collection::vec(prop_oneof![1 => Just(0usize), 8 => 1usize..=5], 0..=4).prop_flat_map(
+            |shape| {
+                let count: usize = shape.iter().product();
+                prop::collection::vec(-4i32..=4, count).prop_map(move |values| {
+                    let data = values.into_iter().map(f64::from).collect();
+                    Tensor::from_vec(data, &shape).unwrap()
+                })
+            },
+        )
+    }
+
+    /// Applies one of several views: none, reversed axes, a strided slice, a broadcast of the
+    /// first axis, a flip, a narrow, or the first axis moved last.
+    fn view(t: &Tensor<f64>, kind: u8) -> Tensor<f64> {
+        let rank = t.rank();
+        // NOTE: views of empty tensors are left out, because `to_vec` (the reference) cannot
+        // read an empty view whose offset lies past its storage.
+        if rank == 0 || t.num_elements() == 0 {
+            return t.clone();
+        }
+        match kind % 7 {
+            0 => t.clone(),
+            6 => {
+                let order: Vec<usize> = (1..rank).chain([0]).collect();
+                t.permute(&order).unwrap()
+            }
+            1 => {
+                let order: Vec<usize> = (0..rank).rev().collect();
+                t.permute(&order).unwrap()
+            }
+            2 => {
+                let size = t.shape()[rank - 1];
+                t.slice(-1, 0, size, 2).unwrap()
+            }
+            3 => {
+                let mut shape = t.shape().to_vec();
+                shape.insert(0, 3);
+                t.unsqueeze(0).unwrap().broadcast_to(&shape).unwrap()
+            }
+            4 => t.flip(0).unwrap(),
+            _ => {
+                let size = t.shape()[0];
+                t.narrow(0, size / 2, size - size / 2).unwrap()
+            }
+        }
+    }
+
+    /// The values of each output group, in row-major order, and the output shape.
+    fn groups(t: &Tensor<f64>, reduced: &[bool], keepdim: bool) -> (Vec<Vec<f64>>, Vec<usize>) {
+        let shape = t.shape();
+        let out_shape: Vec<usize> = (0..shape.len())
+            .filter(|&a| keepdim || !reduced[a])
+            .map(|a| if reduced[a] { 1 } else { shape[a] })
+            .collect();
+        let kept: Vec<usize> = (0..shape.len()).filter(|&a| !reduced[a]).collect();
+        let out_count: usize = kept.iter().map(|&a| shape[a]).product();
+        let mut result = vec![Vec::new(); out_count];
+        for (flat, value) in t.to_vec().into_iter().enumerate() {
+            // Decode the row-major multi-index, then encode the kept coordinates.
+            let mut rest = flat;
+            let mut index = vec![0; shape.len()];
+            for a in (0..shape.len()).rev() {
+                index[a] = rest % shape[a];
+                rest /= shape[a];
+            }
+            let out = kept.iter().fold(0, |acc, &a| acc * shape[a] + index[a]);
+            result[out].push(value);
+        }
+        (result, out_shape)
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        a == b || (a.is_nan() && b.is_nan()) || (a - b).abs() <= TOL * (1.0 + b.abs())
+    }
+
+    /// A reference reduction of one group of values.
+    type Naive = fn(&[f64]) -> f64;
+
+    fn naive_var(g: &[f64]) -> f64 {
+        let n = g.len() as f64;
+        let mean = g.iter().sum::<f64>() / n;
+        g.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n
+    }
+
+    fn naive_logsumexp(g: &[f64]) -> f64 {
+        g.iter().map(|x| x.exp()).sum::<f64>().ln()
+    }
+
+    proptest! {
+        #[test]
+        fn reductions_match_naive_loops(
+            t in base(),
+            kind in 0u8..7,
+            mask in prop::collection::vec(any::<bool>(), 5),
+            keepdim in any::<bool>(),
+        ) {
+            let t = view(&t, kind);
+            let rank = t.rank();
+            let reduced: Vec<bool> = mask[..rank].to_vec();
+            let axes: Vec<isize> = (0..rank).filter(|&a| reduced[a]).map(|a| a as isize).collect();
+            // An empty axis list means every axis.
+            let reduced = if axes.is_empty() { vec![true; rank] } else { reduced };
+            let (groups, out_shape) = groups(&t, &reduced, keepdim);
+
+            let cases: [(&str, Tensor<f64>, Naive); 4] = [
+                ("sum", t.sum(&axes, keepdim).unwrap(), |g| g.iter().sum()),
+                ("mean", t.mean(&axes, keepdim).unwrap(), |g| g.iter().sum::<f64>() / g.len() as f64),
+                ("var", t.var(&axes, keepdim).unwrap(), naive_var),
+                ("logsumexp", t.logsumexp(&axes, keepdim).unwrap(), naive_logsumexp),
+            ];
+            for (name, got, reference) in cases {
+                prop_assert_eq!(got.shape(), &out_shape[..], "{} shape", name);
+                for (g, v) in groups.iter().zip(got.to_vec()) {
+                    prop_assert!(close(v, reference(g)), "{}: {} vs {} for {:?}", name, v, reference(g), g);
+                }
+            }
+
+            // As NumPy, `max` and `min` reject zero reduced elements even when the output is
+            // empty.
+            let reduced_count: usize = (0..rank).filter(|&a| reduced[a]).map(|a| t.shape()[a]).product();
+            let nonempty = reduced_count > 0;
+            let max = t.max(&axes, keepdim);
+            let min = t.min(&axes, keepdim);
+            prop_assert_eq!(max.is_ok(), nonempty);
+            prop_assert_eq!(min.is_ok(), nonempty);
+            if nonempty {
+                let (max, min) = (max.unwrap(), min.unwrap());
+                prop_assert_eq!(max.shape(), &out_shape[..]);
+                for ((g, hi), lo) in groups.iter().zip(max.to_vec()).zip(min.to_vec()) {
+                    prop_assert_eq!(hi, g.iter().copied().fold(f64::NEG_INFINITY, f64::max));
+                    prop_assert_eq!(lo, g.iter().copied().fold(f64::INFINITY, f64::min));
+                }
+            }
+        }
+
+        #[test]
+        fn argmax_matches_naive_loop(
+            t in base(),
+            kind in 0u8..7,
+            axis_seed in 0usize..5,
+            keepdim in any::<bool>(),
+        ) {
+            let t = view(&t, kind);
+            prop_assume!(t.rank() > 0);
+            let axis = axis_seed % t.rank();
+            let mut reduced = vec![false; t.rank()];
+            reduced[axis] = true;
+            let (groups, out_shape) = groups(&t, &reduced, keepdim);
+            let result = t.argmax(axis as isize, keepdim);
+            let result_min = t.argmin(axis as isize, keepdim);
+            if t.shape()[axis] == 0 {
+                prop_assert!(result.is_err());
+                prop_assert!(result_min.is_err());
+                return Ok(());
+            }
+            let (result, result_min) = (result.unwrap(), result_min.unwrap());
+            prop_assert_eq!(result.shape(), &out_shape[..]);
+            for ((g, &i), &j) in groups.iter().zip(result.as_slice()).zip(result_min.as_slice()) {
+                let hi = g.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                let lo = g.iter().copied().fold(f64::INFINITY, f64::min);
+                prop_assert_eq!(i, g.iter().position(|&x| x == hi).unwrap());
+                prop_assert_eq!(j, g.iter().position(|&x| x == lo).unwrap());
+            }
+        }
+
+        #[test]
+        fn softmax_rows_sum_to_one(
+            t in base(),
+            kind in 0u8..7,
+            axis_seed in 0usize..5,
+            scale in prop_oneof![Just(1.0), Just(300.0)],
+        ) {
+            let t = view(&t, kind).mul_scalar(scale);
+            prop_assume!(t.rank() > 0);
+            let axis = (axis_seed % t.rank()) as isize;
+            let s = t.softmax(axis).unwrap();
+            let l = t.log_softmax(axis).unwrap();
+            prop_assert_eq!(s.shape(), t.shape());
+            for (a, b) in s.to_vec().into_iter().zip(l.to_vec()) {
+                prop_assert!(a.is_finite() && b.is_finite());
+                prop_assert!((a - b.exp()).abs() <= 1e-12, "{} vs exp({})", a, b);
+            }
+            // Every lane along `axis` sums to 1.
+            prop_assume!(t.dim(axis).unwrap() > 0);
+            let sums = s.sum(&[axis], false).unwrap();
+            for total in sums.to_vec() {
+                prop_assert!((total - 1.0).abs() <= 1e-12, "lane sums to {}", total);
+            }
+        }
+    }
+}
+
+// ---- threads and large inputs ----
+
+/// Values whose float sums depend on the order of addition.
+fn irregular(len: usize) -> Vec<f32> {
+    (0..len)
+        .map(|i| ((i * 2_654_435_761usize) % 10_007) as f32 / 997.0 - 5.0)
+        .collect()
+}
+
+#[test]
+fn results_independent_of_thread_count() {
+    let t = Tensor::from_vec(irregular(300 * 700), &[300, 700]).unwrap();
+    let long = Tensor::from_vec(irregular(200_003), &[200_003]).unwrap();
+    let run = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            let mut bits = Vec::new();
+            for result in [
+                t.sum(&[0], false).unwrap(),
+                t.sum(&[1], false).unwrap(),
+                t.var(&[0], false).unwrap(),
+                t.logsumexp(&[1], false).unwrap(),
+                long.sum(&[], false).unwrap(),
+                t.softmax(0).unwrap(),
+            ] {
+                bits.extend(result.to_vec().into_iter().map(f32::to_bits));
+            }
+            bits.push(long.sum_all().to_bits());
+            bits
+        })
+    };
+    assert_eq!(run(1), run(3));
+}
+
+#[test]
+fn large_sums_match_f64_reference() {
+    let values = irregular(300 * 700);
+    let t = Tensor::from_vec(values.clone(), &[300, 700]).unwrap();
+    for (axis, outputs, stride_out, stride_in) in [(0isize, 700, 1, 700), (1, 300, 700, 1)] {
+        let got = t.sum(&[axis], false).unwrap().to_vec();
+        let count = if axis == 0 { 300 } else { 700 };
+        for (o, &g) in got.iter().enumerate().take(outputs) {
+            let reference: f64 = (0..count)
+                .map(|i| f64::from(values[o * stride_out + i * stride_in]))
+                .sum();
+            assert!(
+                (f64::from(g) - reference).abs() < 1e-2,
+                "axis {axis} output {o}"
+            );
+        }
+    }
+}
+
+#[test]
+fn softmax_nan_and_inf_lanes() {
+    let t: Tensor<f64> = tensor!([[f64::NAN, 0.0], [f64::INFINITY, 0.0], [1.0, 1.0]]);
+    let s = t.softmax(1).unwrap().to_vec();
+    assert!(s[..4].iter().all(|v| v.is_nan()), "{s:?}");
+    assert_eq!(s[4..], [0.5, 0.5]);
+}
+
+#[test]
+fn softmax_columns_with_neg_inf() {
+    // Axis 0 of a 2 x 3 matrix: column 0 is all -inf, the others are ordinary.
+    let n = f64::NEG_INFINITY;
+    let t: Tensor<f64> = tensor!([[n, 0.0, 5.0], [n, 0.0, f64::NEG_INFINITY]]);
+    let s = t.softmax(0).unwrap().to_vec();
+    assert_eq!(s, vec![0.0, 0.5, 1.0, 0.0, 0.5, 0.0]);
+    let l = t.log_softmax(0).unwrap().to_vec();
+    assert_eq!(l[0], n);
+    assert_eq!(l[3], n);
+    assert!((l[1] + 2f64.ln()).abs() < 1e-15);
+    assert_eq!(l[2], 0.0);
+    assert_eq!(l[5], n);
+}

@@ -10,6 +10,8 @@
 //!
 //! The index has the rank of `self`; along every other axis it may be shorter than `self`.
 
+use std::borrow::Cow;
+
 use crate::shape::{normalize_axis, num_elements};
 use crate::{Element, Result, Tensor, TensorError};
 
@@ -78,6 +80,20 @@ impl Indices {
     pub fn to_tensor<T: Element>(&self) -> Tensor<T> {
         let data = self.data.iter().map(|&i| T::from_usize(i)).collect();
         Tensor::from_parts_unchecked(data, &self.shape)
+    }
+}
+
+/// Returns the elements in row-major order, borrowed when `tensor` is contiguous.
+///
+/// An empty tensor gives an empty slice without touching its storage, because an empty view
+/// may have an offset past the end of its storage.
+pub(crate) fn row_major<T: Element>(tensor: &Tensor<T>) -> Cow<'_, [T]> {
+    if tensor.num_elements() == 0 {
+        return Cow::Borrowed(&[]);
+    }
+    match tensor.as_slice() {
+        Some(slice) => Cow::Borrowed(slice),
+        None => Cow::Owned(tensor.to_vec()),
     }
 }
 
@@ -154,10 +170,7 @@ impl<T: Element> Tensor<T> {
 
         let mut out_shape = self.shape().to_vec();
         out_shape[axis] = indices.len();
-        let source = self.contiguous();
-        let data = source
-            .as_slice()
-            .expect("`contiguous()` returns a contiguous tensor");
+        let data = row_major(self);
 
         let mut out = Vec::with_capacity(outer * indices.len() * inner);
         for o in 0..outer {
@@ -220,7 +233,7 @@ impl<T: Element> Tensor<T> {
         }
         check_in_range("scatter_add", index.as_slice(), axis, self.shape()[axis])?;
 
-        let mut out = self.contiguous().to_vec();
+        let mut out = row_major(self).into_owned();
         let strides = crate::shape::contiguous_strides(self.shape());
         let src_storage = src.storage();
         let src_layout = src.layout();

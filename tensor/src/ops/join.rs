@@ -3,7 +3,7 @@
 //! `cat` and `stack` copy into a new contiguous tensor. The cutting operations return views
 //! that share storage with `self`, built with [`Tensor::narrow`].
 
-use crate::ops::index::split_at_axis;
+use crate::ops::index::{row_major, split_at_axis};
 use crate::shape::normalize_axis;
 use crate::{Element, Result, Tensor, TensorError};
 
@@ -38,14 +38,7 @@ impl<T: Element> Tensor<T> {
         let mut out_shape = first.shape().to_vec();
         out_shape[axis] = tensors.iter().map(|t| t.shape()[axis]).sum();
         let (outer, _, inner) = split_at_axis(&out_shape, axis);
-        let sources: Vec<Tensor<T>> = tensors.iter().map(|t| t.contiguous()).collect();
-        let slices: Vec<&[T]> = sources
-            .iter()
-            .map(|t| {
-                t.as_slice()
-                    .expect("`contiguous()` returns a contiguous tensor")
-            })
-            .collect();
+        let slices: Vec<_> = tensors.iter().map(|t| row_major(t)).collect();
 
         // Row-major order: for each outer position, each tensor's block along `axis` in turn.
         let mut out = Vec::with_capacity(out_shape.iter().product());

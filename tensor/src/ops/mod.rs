@@ -8,7 +8,9 @@
 //!
 //! Reductions and friends: `reduce.rs` (sum, mean, max, min, var, logsumexp, argmax, argmin),
 //! `softmax.rs`, `index.rs` (index_select, gather, scatter_add, one_hot and the [`index::Indices`]
-//! type) and `join.rs` (cat, stack, split, chunk).
+//! type) and `join.rs` (cat, stack, split, chunk). The reductions are planned in
+//! `reduce_plan.rs` and run by the row and column kernels of `reduce_kernels.rs`, whose SIMD
+//! parts live in `reduce_simd.rs`.
 
 pub mod arith;
 pub mod binary;
@@ -20,6 +22,8 @@ pub(crate) mod kernel;
 pub mod parallel;
 pub mod reduce;
 mod reduce_kernels;
+mod reduce_plan;
+mod reduce_simd;
 pub mod scalar;
 pub mod softmax;
 pub mod unary;

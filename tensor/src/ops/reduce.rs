@@ -3,15 +3,9 @@
 //!
 //! # How a reduction runs
 //!
-//! Every reduction is planned the same way. The axes are split into the kept axes and the
-//! reduced axes, and the tensor is viewed with the kept axes first and the reduced axes last.
-//! Made contiguous, that view is a `rows x len` matrix: one row per output element, holding the
-//! `len` values that reduce into it. A row kernel (a function from `&[T]` to one value, in
-//! `reduce_kernels.rs`) then runs on each row. When the reduced axes already are the trailing
-//! axes of a contiguous tensor, the view is the tensor itself and nothing is copied.
-//!
-//! Each output element is computed by one call of its row kernel, whatever the number of
-//! threads, so results do not depend on how rows are shared between threads.
+//! `reduce_plan.rs` views the input as `outer x len x inner` over contiguous memory, copying
+//! only when the layout requires it, and `reduce_kernels.rs` reduces each row (SIMD) or each
+//! column of that array. Results do not depend on the number of threads.
 //!
 //! # Empty reductions
 //!
@@ -24,80 +18,13 @@
 //! `max`, `min` and `logsumexp` return NaN for a row that contains NaN. `argmax` and `argmin`
 //! return the index of the first NaN in such a row, as NumPy does.
 
-use rayon::prelude::*;
-
 use crate::ops::index::Indices;
-use crate::ops::reduce_kernels as kernels;
-use crate::shape::{normalize_axes, normalize_axis};
+use crate::ops::reduce_kernels::{ArgExtreme, Extreme, LogSumExp, Mean, Reducer, Sum, Variance};
+use crate::ops::reduce_plan::Plan;
+use crate::shape::normalize_axis;
 use crate::{Element, Result, Tensor, TensorError};
 
-/// Number of input elements above which rows are reduced on several threads.
-///
-/// NOTE: an estimate, to be replaced by a measured value: below it, the cost of handing rows to
-/// rayon outweighs the work.
-pub const PARALLEL_THRESHOLD: usize = 1 << 15;
-
-/// A reduction laid out as a `rows x len` matrix, one row per output element.
-struct Plan<T: Element> {
-    /// A contiguous tensor whose elements, in order, are the rows.
-    source: Tensor<T>,
-    /// Number of output elements.
-    rows: usize,
-    /// Number of input elements per output element.
-    len: usize,
-    /// Shape of the output.
-    out_shape: Vec<usize>,
-}
-
-impl<T: Element> Plan<T> {
-    /// Plans the reduction of `tensor` over `axes` (empty: all axes).
-    fn new(tensor: &Tensor<T>, op: &'static str, axes: &[isize], keepdim: bool) -> Result<Self> {
-        let rank = tensor.rank();
-        let reduced = normalize_axes(op, axes, rank)?;
-        let is_reduced = |axis: usize| reduced.contains(&axis);
-
-        let kept: Vec<usize> = (0..rank).filter(|&a| !is_reduced(a)).collect();
-        let order: Vec<usize> = kept.iter().chain(reduced.iter()).copied().collect();
-        let rows: usize = kept.iter().map(|&a| tensor.shape()[a]).product();
-        let len: usize = reduced.iter().map(|&a| tensor.shape()[a]).product();
-
-        let out_shape: Vec<usize> = (0..rank)
-            .filter_map(|a| match (is_reduced(a), keepdim) {
-                (false, _) => Some(tensor.shape()[a]),
-                (true, true) => Some(1),
-                (true, false) => None,
-            })
-            .collect();
-
-        let source = tensor.permute(&order)?.contiguous();
-        Ok(Plan {
-            source,
-            rows,
-            len,
-            out_shape,
-        })
-    }
-
-    /// The input as one slice of `rows * len` values.
-    fn data(&self) -> &[T] {
-        self.source
-            .as_slice()
-            .expect("`contiguous()` returns a contiguous tensor")
-    }
-
-    /// Runs `row_kernel` on every row and collects one output per row.
-    fn map_rows<R: Send>(&self, row_kernel: impl Fn(&[T]) -> R + Sync) -> Vec<R> {
-        if self.len == 0 {
-            return (0..self.rows).map(|_| row_kernel(&[])).collect();
-        }
-        let data = self.data();
-        if data.len() >= PARALLEL_THRESHOLD && self.rows > 1 {
-            data.par_chunks_exact(self.len).map(&row_kernel).collect()
-        } else {
-            data.chunks_exact(self.len).map(&row_kernel).collect()
-        }
-    }
-}
+pub use crate::ops::reduce_plan::PARALLEL_THRESHOLD;
 
 /// Returns an error when a reduction without identity meets zero elements.
 fn check_not_empty(op: &'static str, plan_len: usize, shape: &[usize]) -> Result<()> {
@@ -114,20 +41,20 @@ fn check_not_empty(op: &'static str, plan_len: usize, shape: &[usize]) -> Result
 }
 
 impl<T: Element> Tensor<T> {
-    /// Applies a row kernel to every reduction row and builds the output tensor.
+    /// Runs `reducer` over `axes` and builds the output tensor.
     fn reduce_with(
         &self,
         op: &'static str,
         axes: &[isize],
         keepdim: bool,
         needs_elements: bool,
-        row_kernel: impl Fn(&[T]) -> T + Sync,
+        reducer: &impl Reducer<T, Output = T>,
     ) -> Result<Tensor<T>> {
         let plan = Plan::new(self, op, axes, keepdim)?;
         if needs_elements {
-            check_not_empty(op, plan.len, self.shape())?;
+            check_not_empty(op, plan.len(), self.shape())?;
         }
-        let data = plan.map_rows(row_kernel);
+        let data = plan.run(reducer);
         Ok(Tensor::from_parts_unchecked(data, &plan.out_shape))
     }
 
@@ -139,7 +66,7 @@ impl<T: Element> Tensor<T> {
     /// # Errors
     /// [`TensorError::InvalidAxis`] or [`TensorError::RepeatedAxis`] for bad axes.
     pub fn sum(&self, axes: &[isize], keepdim: bool) -> Result<Tensor<T>> {
-        self.reduce_with("sum", axes, keepdim, false, kernels::sum)
+        self.reduce_with("sum", axes, keepdim, false, &Sum)
     }
 
     /// Averages over `axes` (an empty slice means every axis); the mean of zero elements is NaN.
@@ -147,7 +74,7 @@ impl<T: Element> Tensor<T> {
     /// # Errors
     /// [`TensorError::InvalidAxis`] or [`TensorError::RepeatedAxis`] for bad axes.
     pub fn mean(&self, axes: &[isize], keepdim: bool) -> Result<Tensor<T>> {
-        self.reduce_with("mean", axes, keepdim, false, kernels::mean)
+        self.reduce_with("mean", axes, keepdim, false, &Mean)
     }
 
     /// Takes the maximum over `axes` (an empty slice means every axis); NaN propagates.
@@ -156,7 +83,7 @@ impl<T: Element> Tensor<T> {
     /// [`TensorError::InvalidAxis`] or [`TensorError::RepeatedAxis`] for bad axes, and
     /// [`TensorError::InvalidArgument`] when the reduced axes hold zero elements.
     pub fn max(&self, axes: &[isize], keepdim: bool) -> Result<Tensor<T>> {
-        self.reduce_with("max", axes, keepdim, true, kernels::max)
+        self.reduce_with("max", axes, keepdim, true, &Extreme { is_max: true })
     }
 
     /// Takes the minimum over `axes` (an empty slice means every axis); NaN propagates.
@@ -164,7 +91,7 @@ impl<T: Element> Tensor<T> {
     /// # Errors
     /// As [`Tensor::max`].
     pub fn min(&self, axes: &[isize], keepdim: bool) -> Result<Tensor<T>> {
-        self.reduce_with("min", axes, keepdim, true, kernels::min)
+        self.reduce_with("min", axes, keepdim, true, &Extreme { is_max: false })
     }
 
     /// Computes the population variance over `axes`: the mean of `(x - mean)^2`, dividing by
@@ -176,7 +103,7 @@ impl<T: Element> Tensor<T> {
     /// # Errors
     /// [`TensorError::InvalidAxis`] or [`TensorError::RepeatedAxis`] for bad axes.
     pub fn var(&self, axes: &[isize], keepdim: bool) -> Result<Tensor<T>> {
-        self.reduce_with("var", axes, keepdim, false, kernels::var)
+        self.reduce_with("var", axes, keepdim, false, &Variance)
     }
 
     /// Computes `ln(sum(exp(x)))` over `axes` without overflow.
@@ -188,17 +115,14 @@ impl<T: Element> Tensor<T> {
     /// # Errors
     /// [`TensorError::InvalidAxis`] or [`TensorError::RepeatedAxis`] for bad axes.
     pub fn logsumexp(&self, axes: &[isize], keepdim: bool) -> Result<Tensor<T>> {
-        self.reduce_with("logsumexp", axes, keepdim, false, kernels::logsumexp)
+        self.reduce_with("logsumexp", axes, keepdim, false, &LogSumExp)
     }
 
     /// Sums every element into one value (0 for an empty tensor).
     pub fn sum_all(&self) -> T {
         let plan = Plan::new(self, "sum_all", &[], false)
             .expect("reducing over every axis always has valid axes");
-        if plan.len == 0 {
-            return T::ZERO;
-        }
-        kernels::sum(plan.data())
+        plan.run(&Sum)[0]
     }
 
     /// Averages every element into one value (NaN for an empty tensor).
@@ -215,7 +139,7 @@ impl<T: Element> Tensor<T> {
     /// [`TensorError::InvalidAxis`] for a bad axis and [`TensorError::InvalidArgument`] when
     /// `axis` has size 0.
     pub fn argmax(&self, axis: isize, keepdim: bool) -> Result<Indices> {
-        self.arg_reduce("argmax", axis, keepdim, kernels::argmax)
+        self.arg_reduce("argmax", axis, keepdim, &ArgExtreme { is_max: true })
     }
 
     /// Returns the index of the minimum along `axis`; the first index wins ties, and the first
@@ -224,21 +148,21 @@ impl<T: Element> Tensor<T> {
     /// # Errors
     /// As [`Tensor::argmax`].
     pub fn argmin(&self, axis: isize, keepdim: bool) -> Result<Indices> {
-        self.arg_reduce("argmin", axis, keepdim, kernels::argmin)
+        self.arg_reduce("argmin", axis, keepdim, &ArgExtreme { is_max: false })
     }
 
-    /// Runs an index-returning row kernel along one axis.
+    /// Runs an index reduction along one axis.
     fn arg_reduce(
         &self,
         op: &'static str,
         axis: isize,
         keepdim: bool,
-        row_kernel: impl Fn(&[T]) -> usize + Sync,
+        reducer: &impl Reducer<T, Output = usize>,
     ) -> Result<Indices> {
         let axis = normalize_axis(op, axis, self.rank())?;
         let plan = Plan::new(self, op, &[axis as isize], keepdim)?;
-        check_not_empty(op, plan.len, self.shape())?;
-        let data = plan.map_rows(row_kernel);
+        check_not_empty(op, plan.len(), self.shape())?;
+        let data = plan.run(reducer);
         Indices::new(data, &plan.out_shape)
     }
 }

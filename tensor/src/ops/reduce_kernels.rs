@@ -1,86 +1,222 @@
-//! Row kernels for the reductions: each one reduces a contiguous slice to one value.
+//! The reduction kernels: each reduction reduces a contiguous row, or each column of a
+//! row-major block, to one value.
 //!
-//! The callers in `reduce.rs` guarantee that `max`, `min`, `argmax` and `argmin` get a
-//! non-empty row; the other kernels accept an empty row.
+//! A reduction runs on a contiguous input seen as `outer x len x inner` (see `reduce_plan.rs`).
+//! With `inner == 1` every output reduces one contiguous row of `len` values: the row kernels
+//! use SIMD (`reduce_simd.rs`). Otherwise every output reduces one column of a `len x inner`
+//! block: the column kernels walk the block row by row and update a whole row of running
+//! results at a time, which reads memory in order and lets the compiler vectorize the update.
+//!
+//! The drivers guarantee that `max`, `min`, `argmax` and `argmin` never get zero elements.
 
+use crate::ops::reduce_simd as simd;
 use crate::Element;
 
-/// Sum of a row (0 for an empty row).
-pub(crate) fn sum<T: Element>(row: &[T]) -> T {
-    let mut total = T::ZERO;
-    for &x in row {
-        total += x;
-    }
-    total
+/// A reduction from many values to one, over rows or over columns.
+pub(crate) trait Reducer<T: Element>: Sync {
+    /// The type of one result: `T`, or `usize` for the index reductions.
+    type Output: Copy + Send + Sync + Default;
+
+    /// Reduces one contiguous row.
+    fn row(&self, row: &[T]) -> Self::Output;
+
+    /// Reduces the `out.len()` columns of a `len`-row block whose element `(i, k)` is
+    /// `block[i * stride + k]`, writing column `k`'s result to `out[k]`. `len` is at least 1.
+    fn columns(&self, block: &[T], len: usize, stride: usize, out: &mut [Self::Output]);
 }
 
-/// Mean of a row (NaN for an empty row, as 0 / 0).
-pub(crate) fn mean<T: Element>(row: &[T]) -> T {
-    sum(row) / T::from_usize(row.len())
+/// Returns row `i` of a strided block, cut to `width` elements.
+#[inline]
+fn block_row<T>(block: &[T], i: usize, stride: usize, width: usize) -> &[T] {
+    &block[i * stride..i * stride + width]
 }
 
-/// Population variance of a row: mean of squared deviations from the mean.
-pub(crate) fn var<T: Element>(row: &[T]) -> T {
-    let mu = mean(row);
-    let mut total = T::ZERO;
-    for &x in row {
-        let d = x - mu;
-        total += d * d;
-    }
-    total / T::from_usize(row.len())
-}
-
-/// Maximum of a non-empty row; NaN propagates.
-pub(crate) fn max<T: Element>(row: &[T]) -> T {
-    row.iter().fold(T::NEG_INFINITY, |m, &x| m.max_of(x))
-}
-
-/// Minimum of a non-empty row; NaN propagates.
-pub(crate) fn min<T: Element>(row: &[T]) -> T {
-    row.iter().fold(T::INFINITY, |m, &x| m.min_of(x))
-}
-
-/// `ln(sum(exp(x)))` of a row, shifted by the row maximum so no `exp` overflows.
-pub(crate) fn logsumexp<T: Element>(row: &[T]) -> T {
-    let m = max(row);
-    // An empty row (m = -inf), a row with +inf or NaN: the shift would give NaN, and the
-    // maximum itself is the answer.
-    if !m.is_finite() {
-        return m;
-    }
-    let mut total = T::ZERO;
-    for &x in row {
-        total += (x - m).exp();
-    }
-    m + total.ln()
-}
-
-/// Index of the first maximum of a non-empty row; the first NaN wins over any number.
-pub(crate) fn argmax<T: Element>(row: &[T]) -> usize {
-    arg_best(row, |candidate, best| candidate > best)
-}
-
-/// Index of the first minimum of a non-empty row; the first NaN wins over any number.
-pub(crate) fn argmin<T: Element>(row: &[T]) -> usize {
-    arg_best(row, |candidate, best| candidate < best)
-}
-
-/// Index of the first element that no later element beats under `beats`, stopping at the
-/// first NaN.
-fn arg_best<T: Element>(row: &[T], beats: impl Fn(T, T) -> bool) -> usize {
-    let mut best_index = 0;
-    let mut best = row[0];
-    if best.is_nan() {
-        return 0;
-    }
-    for (i, &x) in row.iter().enumerate().skip(1) {
-        if x.is_nan() {
-            return i;
-        }
-        if beats(x, best) {
-            best = x;
-            best_index = i;
+/// Adds every row of the block into `out` (which starts at zero).
+fn sum_columns<T: Element>(block: &[T], len: usize, stride: usize, out: &mut [T]) {
+    out.fill(T::ZERO);
+    let width = out.len();
+    for i in 0..len {
+        for (o, &x) in out.iter_mut().zip(block_row(block, i, stride, width)) {
+            *o += x;
         }
     }
-    best_index
+}
+
+/// Sum of the values (0 for none).
+pub(crate) struct Sum;
+
+impl<T: Element> Reducer<T> for Sum {
+    type Output = T;
+
+    fn row(&self, row: &[T]) -> T {
+        simd::sum(row)
+    }
+
+    fn columns(&self, block: &[T], len: usize, stride: usize, out: &mut [T]) {
+        sum_columns(block, len, stride, out);
+    }
+}
+
+/// Arithmetic mean (NaN for no values, as 0 / 0).
+pub(crate) struct Mean;
+
+impl<T: Element> Reducer<T> for Mean {
+    type Output = T;
+
+    fn row(&self, row: &[T]) -> T {
+        simd::sum(row) / T::from_usize(row.len())
+    }
+
+    fn columns(&self, block: &[T], len: usize, stride: usize, out: &mut [T]) {
+        sum_columns(block, len, stride, out);
+        let count = T::from_usize(len);
+        for o in out.iter_mut() {
+            *o /= count;
+        }
+    }
+}
+
+/// Maximum (`is_max`) or minimum; NaN propagates.
+pub(crate) struct Extreme {
+    /// True for the maximum, false for the minimum.
+    pub(crate) is_max: bool,
+}
+
+impl<T: Element> Reducer<T> for Extreme {
+    type Output = T;
+
+    fn row(&self, row: &[T]) -> T {
+        simd::extreme(row, self.is_max)
+    }
+
+    fn columns(&self, block: &[T], len: usize, stride: usize, out: &mut [T]) {
+        out.copy_from_slice(block_row(block, 0, stride, out.len()));
+        for i in 1..len {
+            let values = block_row(block, i, stride, out.len());
+            for (o, &x) in out.iter_mut().zip(values) {
+                *o = if self.is_max {
+                    o.max_of(x)
+                } else {
+                    o.min_of(x)
+                };
+            }
+        }
+    }
+}
+
+/// Population variance: the mean of squared deviations from the mean, computed in two passes.
+pub(crate) struct Variance;
+
+impl<T: Element> Reducer<T> for Variance {
+    type Output = T;
+
+    fn row(&self, row: &[T]) -> T {
+        let count = T::from_usize(row.len());
+        let mu = simd::sum(row) / count;
+        simd::sum_squared_deviations(row, mu) / count
+    }
+
+    fn columns(&self, block: &[T], len: usize, stride: usize, out: &mut [T]) {
+        let mut mu = vec![T::ZERO; out.len()];
+        Mean.columns(block, len, stride, &mut mu);
+        out.fill(T::ZERO);
+        for i in 0..len {
+            let values = block_row(block, i, stride, out.len());
+            for ((o, &x), &m) in out.iter_mut().zip(values).zip(&mu) {
+                let d = x - m;
+                *o += d * d;
+            }
+        }
+        let count = T::from_usize(len);
+        for o in out.iter_mut() {
+            *o /= count;
+        }
+    }
+}
+
+/// `ln(sum(exp(x)))`, shifted by the maximum `m` so that no `exp` overflows:
+/// `m + ln(sum(exp(x - m)))`. When `m` is not finite (-inf for no values or all -inf, +inf, or
+/// NaN) the shift would give NaN, and `m` itself is the result.
+pub(crate) struct LogSumExp;
+
+impl<T: Element> Reducer<T> for LogSumExp {
+    type Output = T;
+
+    fn row(&self, row: &[T]) -> T {
+        let m = simd::extreme(row, true);
+        if !m.is_finite() {
+            return m;
+        }
+        // NOTE: `exp` stays scalar because the vector `exp` of `wide` is an approximation
+        // whose error bound is not documented.
+        let mut total = T::ZERO;
+        for &x in row {
+            total += (x - m).exp();
+        }
+        m + total.ln()
+    }
+
+    fn columns(&self, block: &[T], len: usize, stride: usize, out: &mut [T]) {
+        let mut m = vec![T::ZERO; out.len()];
+        Extreme { is_max: true }.columns(block, len, stride, &mut m);
+        out.fill(T::ZERO);
+        for i in 0..len {
+            let values = block_row(block, i, stride, out.len());
+            for ((o, &x), &mk) in out.iter_mut().zip(values).zip(&m) {
+                *o += (x - mk).exp();
+            }
+        }
+        for (o, &mk) in out.iter_mut().zip(&m) {
+            *o = if mk.is_finite() { mk + o.ln() } else { mk };
+        }
+    }
+}
+
+/// Index of the first maximum (`is_max`) or minimum; the first NaN beats every number.
+pub(crate) struct ArgExtreme {
+    /// True for `argmax`, false for `argmin`.
+    pub(crate) is_max: bool,
+}
+
+impl ArgExtreme {
+    /// True when `candidate` replaces the current `best` (which is not NaN).
+    #[inline]
+    fn beats<T: Element>(&self, candidate: T, best: T) -> bool {
+        candidate.is_nan()
+            || (self.is_max && candidate > best)
+            || (!self.is_max && candidate < best)
+    }
+}
+
+impl<T: Element> Reducer<T> for ArgExtreme {
+    type Output = usize;
+
+    fn row(&self, row: &[T]) -> usize {
+        let mut best_index = 0;
+        let mut best = row[0];
+        for (i, &x) in row.iter().enumerate().skip(1) {
+            if best.is_nan() {
+                break;
+            }
+            if self.beats(x, best) {
+                best = x;
+                best_index = i;
+            }
+        }
+        best_index
+    }
+
+    fn columns(&self, block: &[T], len: usize, stride: usize, out: &mut [usize]) {
+        let mut best = block_row(block, 0, stride, out.len()).to_vec();
+        out.fill(0);
+        for i in 1..len {
+            let values = block_row(block, i, stride, out.len());
+            for ((o, b), &x) in out.iter_mut().zip(best.iter_mut()).zip(values) {
+                if !b.is_nan() && self.beats(x, *b) {
+                    *b = x;
+                    *o = i;
+                }
+            }
+        }
+    }
 }

@@ -12,65 +12,105 @@
 //!
 //! A lane of all -inf has no finite maximum. Such a lane gives `softmax` 0 everywhere and
 //! `log_softmax` -inf everywhere (no probability mass at all), never NaN. A lane that contains
-//! NaN gives NaN everywhere; a lane that contains +inf gives NaN as well, as in PyTorch.
+//! NaN or +inf gives NaN everywhere.
 //!
-//! When the axis is the last one the lanes are contiguous rows; otherwise each lane is walked
-//! with a stride over a contiguous copy of the input.
+//! When the axis is the last one, each lane is a contiguous row: the maximum uses the SIMD
+//! kernel of the reductions, and rows run on several threads for large inputs. Otherwise the
+//! input is a stack of `len x inner` blocks whose columns are the lanes; the block kernel walks
+//! each block row by row, so memory is read in order.
 
 use rayon::prelude::*;
 
-use crate::ops::index::split_at_axis;
+use crate::ops::index::{row_major, split_at_axis};
 use crate::ops::reduce::PARALLEL_THRESHOLD;
+use crate::ops::reduce_kernels::{Extreme, Reducer};
+use crate::ops::reduce_simd;
 use crate::shape::normalize_axis;
 use crate::{Element, Result, Tensor};
 
-/// Which of the two outputs a lane kernel writes.
+/// Which of the two outputs a kernel writes.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Form {
     Softmax,
     LogSoftmax,
 }
 
-/// Rewrites one lane in place (`lane[i * step]` for `i < len`) as its softmax or log-softmax.
-fn lane_kernel<T: Element>(lane: &mut [T], len: usize, step: usize, form: Form) {
-    let at = |i: usize| i * step;
-
-    let mut m = T::NEG_INFINITY;
-    for i in 0..len {
-        m = m.max_of(lane[at(i)]);
-    }
-    if m == T::NEG_INFINITY {
-        let fill = match form {
+impl Form {
+    /// The value of every entry of a lane of all -inf.
+    fn empty_lane_value<T: Element>(self) -> T {
+        match self {
             Form::Softmax => T::ZERO,
             Form::LogSoftmax => T::NEG_INFINITY,
-        };
-        for i in 0..len {
-            lane[at(i)] = fill;
         }
-        return;
     }
 
-    let mut total = T::ZERO;
-    for i in 0..len {
-        let shifted = lane[at(i)] - m;
+    /// Writes `x - m` (log-softmax) or `exp(x - m)` (softmax) and returns `exp(x - m)`.
+    #[inline]
+    fn shift<T: Element>(self, x: &mut T, m: T) -> T {
+        let shifted = *x - m;
         let e = shifted.exp();
-        total += e;
-        lane[at(i)] = match form {
+        *x = match self {
             Form::Softmax => e,
             Form::LogSoftmax => shifted,
         };
+        e
     }
-    match form {
-        Form::Softmax => {
-            let scale = T::ONE / total;
-            for i in 0..len {
-                lane[at(i)] *= scale;
-            }
+
+    /// Turns the lane total `sum exp(x - m)` into the factor or the term of the last pass.
+    fn finisher<T: Element>(self, total: T) -> T {
+        match self {
+            Form::Softmax => T::ONE / total,
+            Form::LogSoftmax => total.ln(),
         }
-        Form::LogSoftmax => {
-            let log_total = total.ln();
-            for i in 0..len {
-                lane[at(i)] -= log_total;
+    }
+
+    /// Applies the last pass to one value: scale (softmax) or subtract (log-softmax).
+    #[inline]
+    fn finish<T: Element>(self, x: &mut T, finisher: T) {
+        match self {
+            Form::Softmax => *x *= finisher,
+            Form::LogSoftmax => *x -= finisher,
+        }
+    }
+}
+
+/// Rewrites one contiguous row in place as its softmax or log-softmax.
+fn row_kernel<T: Element>(row: &mut [T], form: Form) {
+    let m = reduce_simd::extreme(row, true);
+    if m == T::NEG_INFINITY {
+        row.fill(form.empty_lane_value());
+        return;
+    }
+    let mut total = T::ZERO;
+    for x in row.iter_mut() {
+        total += form.shift(x, m);
+    }
+    let finisher = form.finisher(total);
+    for x in row.iter_mut() {
+        form.finish(x, finisher);
+    }
+}
+
+/// Rewrites each column of a row-major `len x inner` block in place as its softmax or
+/// log-softmax. `len` is at least 1.
+fn block_kernel<T: Element>(block: &mut [T], len: usize, inner: usize, form: Form) {
+    let mut m = vec![T::ZERO; inner];
+    Extreme { is_max: true }.columns(block, len, inner, &mut m);
+
+    let mut totals = vec![T::ZERO; inner];
+    for row in block.chunks_exact_mut(inner) {
+        for ((x, &mk), total) in row.iter_mut().zip(&m).zip(totals.iter_mut()) {
+            *total += form.shift(x, mk);
+        }
+    }
+
+    let finishers: Vec<T> = totals.into_iter().map(|t| form.finisher(t)).collect();
+    for row in block.chunks_exact_mut(inner) {
+        for ((x, &mk), &finisher) in row.iter_mut().zip(&m).zip(&finishers) {
+            if mk == T::NEG_INFINITY {
+                *x = form.empty_lane_value();
+            } else {
+                form.finish(x, finisher);
             }
         }
     }
@@ -96,27 +136,27 @@ impl<T: Element> Tensor<T> {
         self.softmax_form("log_softmax", axis, Form::LogSoftmax)
     }
 
-    /// Shared driver: copies `self` into a contiguous buffer and rewrites every lane.
+    /// Copies `self` into a contiguous buffer and rewrites every lane along `axis`.
     fn softmax_form(&self, op: &'static str, axis: isize, form: Form) -> Result<Tensor<T>> {
         let axis = normalize_axis(op, axis, self.rank())?;
         let (outer, len, inner) = split_at_axis(self.shape(), axis);
-        let mut data = self.contiguous().to_vec();
+        let mut data = row_major(self).into_owned();
         if data.is_empty() {
             return Ok(Tensor::from_parts_unchecked(data, self.shape()));
         }
 
+        // Blocks, and rows within them, are independent, so threads share them out whole.
+        // NOTE: a single block (`outer == 1`, `inner > 1`) always runs on one thread.
         let block = len * inner;
-        let parallel = data.len() >= PARALLEL_THRESHOLD && outer > 1;
+        let parallel = data.len() >= PARALLEL_THRESHOLD;
         let run_block = |block_data: &mut [T]| {
             if inner == 1 {
-                lane_kernel(block_data, len, 1, form);
+                row_kernel(block_data, form);
             } else {
-                for k in 0..inner {
-                    lane_kernel(&mut block_data[k..], len, inner, form);
-                }
+                block_kernel(block_data, len, inner, form);
             }
         };
-        if parallel {
+        if parallel && outer > 1 {
             data.par_chunks_exact_mut(block).for_each(run_block);
         } else {
             data.chunks_exact_mut(block).for_each(run_block);
