@@ -3,7 +3,7 @@
 //! One epoch visits every example once. With shuffling on, the order is a random permutation
 //! drawn from a generator seeded with `(seed, epoch)`, so epoch 3 of seed 7 is the same
 //! permutation on every run and every machine that uses the same version of `rand`, and each
-//! epoch sees a different order.
+//! epoch gets a different order.
 
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
@@ -13,7 +13,7 @@ use tensor::Tensor;
 use crate::dataset::SequenceDataset;
 use crate::error::{DatasetError, Result};
 
-/// How an epoch is cut into mini-batches.
+/// Settings that cut an epoch into mini-batches.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BatchConfig {
     /// Number of examples per batch (the last batch may be smaller unless `drop_last` is set).
@@ -57,7 +57,7 @@ impl Batch {
         self.indices.len()
     }
 
-    /// Whether the batch holds no examples.
+    /// Returns whether the batch contains no examples.
     pub fn is_empty(&self) -> bool {
         self.indices.is_empty()
     }
@@ -103,7 +103,7 @@ impl<'a, D: SequenceDataset> Batches<'a, D> {
         })
     }
 
-    /// The order in which this epoch visits the examples.
+    /// Returns the order in which this epoch visits the examples.
     pub fn order(&self) -> &[usize] {
         &self.order
     }
@@ -117,9 +117,9 @@ impl<'a, D: SequenceDataset> Batches<'a, D> {
         let mut targets = Vec::with_capacity(indices.len() * self.data.target_len());
 
         for (slot, &index) in inputs.chunks_exact_mut(per_example.max(1)).zip(indices) {
-            self.data
-                .write_example(index, slot, &mut targets)
-                .expect("batch order holds only in-range indices and slots of one example");
+            self.data.write_example(index, slot, &mut targets).expect(
+                "the batch order contains only in-range indices and each slot fits one example",
+            );
         }
 
         let shape = [indices.len(), time_steps, features];

@@ -14,7 +14,7 @@ pub trait SequenceDataset {
     /// Number of examples.
     fn len(&self) -> usize;
 
-    /// Whether the data set has no examples.
+    /// Returns whether the data set has no examples.
     fn is_empty(&self) -> bool {
         self.len() == 0
     }

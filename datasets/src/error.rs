@@ -20,7 +20,7 @@ pub enum DatasetError {
         dataset: &'static str,
         /// The path that was tried (the first candidate name when several are accepted).
         path: PathBuf,
-        /// Where the file comes from and where to put it.
+        /// Advice on where to get the file and where to put it.
         hint: String,
     },
     /// Reading a file failed for a reason other than a missing file.
@@ -65,7 +65,7 @@ pub enum DatasetError {
         /// The type code found.
         code: u8,
     },
-    /// An IDX file holds a different element type than its loader needs.
+    /// An IDX file contains a different element type than its loader needs.
     #[error("{file}: expected IDX element type {expected}, found {found}")]
     IdxWrongElementType {
         /// The file being parsed.
@@ -101,7 +101,7 @@ pub enum DatasetError {
         /// Number of bytes present.
         found: u64,
     },
-    /// A file holds more bytes than its header announces.
+    /// A file contains more bytes than its header announces.
     #[error("{file}: {extra} bytes after the end of the {what}; the file is corrupt or not in this format")]
     TrailingBytes {
         /// The file being parsed.
@@ -188,7 +188,7 @@ pub enum DatasetError {
     InvalidArgument {
         /// The operation that failed.
         op: &'static str,
-        /// What was wrong and what is valid.
+        /// Description of the invalid value and of the valid range.
         message: String,
     },
     /// Building a tensor failed (an internal shape bug if it ever happens).

@@ -73,7 +73,7 @@ pub fn decompress_if_gzip(bytes: Vec<u8>, file: &str) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// The path as shown in error messages.
+/// Formats a path for error messages.
 pub(crate) fn display_name(path: &Path) -> String {
     path.display().to_string()
 }

@@ -56,7 +56,7 @@ impl IdxElement {
         }
     }
 
-    /// The header type code.
+    /// Returns the header type code.
     pub fn code(self) -> u8 {
         match self {
             IdxElement::U8 => 0x08,
@@ -78,7 +78,7 @@ impl IdxElement {
         }
     }
 
-    /// The Rust name of the element type, used in messages.
+    /// Returns the Rust name of the element type, for messages.
     pub fn name(self) -> &'static str {
         match self {
             IdxElement::U8 => "u8",
@@ -109,7 +109,7 @@ pub enum IdxData {
 }
 
 impl IdxData {
-    /// The element type.
+    /// Returns the element type.
     pub fn element(&self) -> IdxElement {
         match self {
             IdxData::U8(_) => IdxElement::U8,
@@ -133,7 +133,7 @@ impl IdxData {
         }
     }
 
-    /// Whether there are no elements.
+    /// Returns whether there are no elements.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -203,12 +203,12 @@ impl IdxArray {
         Ok(IdxArray { dims, data })
     }
 
-    /// The dimension sizes, outermost first.
+    /// Returns the dimension sizes, outermost first.
     pub fn dims(&self) -> &[usize] {
         &self.dims
     }
 
-    /// The elements in row-major order.
+    /// Returns the elements in row-major order.
     pub fn data(&self) -> &IdxData {
         &self.data
     }

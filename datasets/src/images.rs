@@ -6,8 +6,8 @@
 //! features, 28 x 28 for MNIST and 32 x 96 for CIFAR-10 (32 pixels of R, G, B each).
 //!
 //! Pixel values are scaled to `[0, 1]` by dividing by 255. [`Normalization::Standardize`]
-//! then subtracts a per-channel mean and divides by a per-channel standard deviation; compute
-//! those on the training split with [`ImageSet::channel_stats`] and apply the same values to
+//! then subtracts a per-channel mean and divides by a per-channel standard deviation. Compute
+//! those on the training split with [`ImageSet::channel_stats`], and apply the same values to
 //! every split.
 
 use tensor::Tensor;
@@ -15,7 +15,7 @@ use tensor::Tensor;
 use crate::dataset::{check_example_args, check_indices, SequenceDataset};
 use crate::error::{DatasetError, Result};
 
-/// How raw pixel bytes become model inputs.
+/// The mapping from raw pixel bytes to model inputs.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum Normalization {
     /// `x / 255`, in `[0, 1]`.
@@ -98,7 +98,7 @@ impl ImageSet {
         self.labels.len()
     }
 
-    /// Whether the set holds no images.
+    /// Returns whether the set contains no images.
     pub fn is_empty(&self) -> bool {
         self.labels.is_empty()
     }
@@ -108,12 +108,12 @@ impl ImageSet {
         self.size
     }
 
-    /// The label of every image.
+    /// Returns the label of every image.
     pub fn labels(&self) -> &[u8] {
         &self.labels
     }
 
-    /// The name of every class, indexed by label.
+    /// Returns the name of every class, indexed by label.
     pub fn class_names(&self) -> &[String] {
         &self.class_names
     }
@@ -127,14 +127,14 @@ impl ImageSet {
         counts
     }
 
-    /// The raw pixels of image `index`, `[rows, columns, channels]` row-major, or `None` when
+    /// Returns the raw pixels of image `index`, `[rows, columns, channels]` row-major, or `None` when
     /// `index` is out of range.
     pub fn pixels(&self, index: usize) -> Option<&[u8]> {
         let per_image = self.pixels_per_image();
         self.pixels.get(index * per_image..(index + 1) * per_image)
     }
 
-    /// The normalisation applied by [`ImageSet::image`] and the batches.
+    /// Returns the normalisation applied by [`ImageSet::image`] and the batches.
     pub fn normalization(&self) -> &Normalization {
         &self.normalization
     }

@@ -30,6 +30,7 @@
 //! - [`vocab`] and [`wikitext`]: streaming tokenizer, vocabulary with `<unk>`, and [`WikiText`];
 //!   [`LmBatches`] cuts a token stream into `[batch, bptt]` inputs and next-token targets.
 //! - [`synthetic`]: associative recall and copy / delayed recall, generated from a seed.
+//! - [`ImageDataset`] and [`Split`]: data sets and splits by name, for command-line tools.
 //! - [`SequenceDataset`]: holdout split, example limit and seeded shuffled [`Batches`] for every
 //!   data set above except the token streams.
 //!
@@ -37,6 +38,7 @@
 //! problem; malformed files never cause a panic or an out-of-bounds read.
 
 pub mod batch;
+pub mod catalog;
 pub mod cifar;
 pub mod dataset;
 pub mod error;
@@ -52,6 +54,7 @@ pub mod vocab;
 pub mod wikitext;
 
 pub use batch::{Batch, BatchConfig, Batches};
+pub use catalog::ImageDataset;
 pub use cifar::Cifar10;
 pub use dataset::SequenceDataset;
 pub use error::{DatasetError, Result};

@@ -1,7 +1,7 @@
 //! Batches for language modelling with truncated backpropagation through time.
 //!
 //! The token stream is cut into `batch_size` equal columns (the tail that does not fill a
-//! column is dropped), and column `b` holds tokens `b * L .. (b + 1) * L` with
+//! column is dropped), and column `b` contains tokens `b * L .. (b + 1) * L` with
 //! `L = len / batch_size`. Batch `k` then takes the window `k * bptt ..` of every column:
 //!
 //! ```text
@@ -34,7 +34,7 @@ pub struct LmBatch {
 }
 
 impl LmBatch {
-    /// The input ids as a `[batch_size, seq_len]` tensor of `f32`, exact for ids below 2^24.
+    /// Returns the input ids as a `[batch_size, seq_len]` tensor of `f32`, exact for ids below 2^24.
     pub fn inputs_tensor(&self) -> Tensor<f32> {
         let values = self.inputs.iter().map(|&id| id as f32).collect();
         Tensor::from_vec(values, &[self.batch_size, self.seq_len])

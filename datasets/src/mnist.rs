@@ -1,6 +1,6 @@
 //! MNIST and Fashion-MNIST: 28 x 28 grey-scale images in IDX files, ten classes.
 //!
-//! A directory holds the four standard files, each plain or gzip-compressed:
+//! A directory contains the four standard files, each plain or gzip-compressed:
 //!
 //! ```text
 //! train-images-idx3-ubyte[.gz]   60,000 images  (IDX u8, dims [60000, 28, 28])
@@ -25,7 +25,7 @@ use crate::split::Split;
 pub struct Mnist;
 
 impl Mnist {
-    /// Where to get the files, shown when one is missing.
+    /// Download advice, shown when a file is missing.
     const HINT: &'static str = "download the four MNIST IDX files (for example from a mirror of \
         yann.lecun.com/exdb/mnist) into this directory, gzip-compressed or not";
 
@@ -47,7 +47,7 @@ impl Mnist {
 pub struct FashionMnist;
 
 impl FashionMnist {
-    /// Where the Debian package `dataset-fashion-mnist` installs the files.
+    /// Directory where the Debian package `dataset-fashion-mnist` installs the files.
     pub const DEFAULT_DIR: &'static str = "/usr/share/datasets/fashion-mnist";
 
     /// The class names, indexed by label.
@@ -71,7 +71,7 @@ impl FashionMnist {
     /// Loads a split (`Train` or `Test`) from `dir`.
     ///
     /// # Errors
-    /// As [`Mnist::load`]; a missing file's message says how to install the data.
+    /// As [`Mnist::load`]; a missing file's message explains how to install the data.
     pub fn load(dir: &Path, split: Split) -> Result<ImageSet> {
         let names = Self::CLASS_NAMES.iter().map(|s| s.to_string()).collect();
         load_idx_images(dir, split, "Fashion-MNIST", Self::HINT, names)

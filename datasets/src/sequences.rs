@@ -67,12 +67,12 @@ impl SequenceSet {
         })
     }
 
-    /// The inputs of every example, row-major `[n, time_steps, features]`.
+    /// Returns the inputs of every example, row-major `[n, time_steps, features]`.
     pub fn inputs(&self) -> &[f32] {
         &self.inputs
     }
 
-    /// The targets of every example, row-major `[n, target_len]`.
+    /// Returns the targets of every example, row-major `[n, target_len]`.
     pub fn targets(&self) -> &[usize] {
         &self.targets
     }
@@ -142,7 +142,7 @@ impl SequenceDataset for SequenceSet {
 }
 
 impl SequenceSet {
-    /// An empty set with this set's sizes, for struct-update syntax.
+    /// Returns an empty set with this set's sizes, for struct-update syntax.
     fn clone_shape(&self) -> SequenceSet {
         SequenceSet {
             inputs: Vec::new(),

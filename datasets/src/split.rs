@@ -20,7 +20,7 @@ pub enum Split {
 }
 
 impl Split {
-    /// The lower-case name used in file names and on the command line.
+    /// Returns the lower-case name used in file names and on the command line.
     pub fn name(self) -> &'static str {
         match self {
             Split::Train => "train",

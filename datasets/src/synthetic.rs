@@ -3,7 +3,7 @@
 //! Every step is a one-hot vector (or all zeros for a blank step), and the same seed always
 //! gives the same examples.
 //!
-//! **Associative recall** ([`AssociativeRecall`]): the model sees `num_pairs` key-value pairs
+//! **Associative recall** ([`AssociativeRecall`]): the model receives `num_pairs` key-value pairs
 //! with distinct keys, then a query step that repeats one of the keys with a query flag set, and
 //! must output that key's value. Features are `num_keys` key channels, `num_values` value channels
 //! and the query flag; there are `2 * num_pairs + 1` steps and one target, the value's index.
@@ -14,7 +14,7 @@
 //! target:                           4          (the value stored with k0)
 //! ```
 //!
-//! **Copy / delayed recall** ([`CopyTask`]): the model sees `length` random symbols, then
+//! **Copy / delayed recall** ([`CopyTask`]): the model receives `length` random symbols, then
 //! `delay` blank steps, then `length` steps with the recall flag set during which it must output
 //! the symbols in order. Features are `num_symbols` symbol channels and the recall flag; there
 //! are `2 * length + delay` steps, and the `length` targets belong to the last `length` steps.

@@ -1,6 +1,6 @@
 //! WikiText-2 and WikiText-103 (Merity et al., 2016): word-level language-modelling corpora.
 //!
-//! A directory holds the three splits under either naming scheme:
+//! A directory contains the three splits under either naming scheme:
 //!
 //! ```text
 //! wiki.train.tokens   or   train.txt
@@ -51,7 +51,7 @@ impl WikiText {
         })
     }
 
-    /// The path of a split's file in `dir`, under whichever accepted name exists.
+    /// Returns the path of a split's file in `dir`, under whichever accepted name exists.
     ///
     /// # Errors
     /// [`crate::DatasetError::MissingFile`] when neither name exists.
@@ -63,12 +63,12 @@ impl WikiText {
         find_file(dir, &names, "WikiText", Self::HINT)
     }
 
-    /// The vocabulary of the training split.
+    /// Returns the vocabulary of the training split.
     pub fn vocab(&self) -> &Vocabulary {
         &self.vocab
     }
 
-    /// The token stream of a split.
+    /// Returns the token stream of a split.
     pub fn split(&self, split: Split) -> &TokenStream {
         match split {
             Split::Train => &self.train,

@@ -7,7 +7,7 @@ use datasets::{Cifar10, DatasetError, SequenceDataset, Split};
 
 const RECORD: usize = 3073;
 
-/// One record whose red plane is all `r`, green all `g`, blue all `b`.
+/// Builds one record whose red plane is all `r`, green all `g`, blue all `b`.
 fn record(label: u8, r: u8, g: u8, b: u8) -> Vec<u8> {
     let mut bytes = vec![label];
     for value in [r, g, b] {
@@ -18,7 +18,7 @@ fn record(label: u8, r: u8, g: u8, b: u8) -> Vec<u8> {
 
 #[test]
 fn planes_become_interleaved_rows() {
-    // A record whose plane c holds value 100 * c + (pixel position % 100).
+    // A record whose plane c contains value 100 * c + (pixel position % 100).
     let mut bytes = vec![3u8];
     for c in 0..3 {
         bytes.extend((0..1024).map(|p| (100 * c + p % 100) as u8));

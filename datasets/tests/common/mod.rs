@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 /// repository root. Checkouts in nested folders find it in the closest ancestor that has one.
 ///
 /// # Panics
-/// When no ancestor holds `shared/datasets`, with a message naming the expected folder.
+/// When no ancestor contains `shared/datasets`, with a message naming the expected folder.
 pub fn shared_datasets() -> PathBuf {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let repository_root = manifest
