@@ -11,24 +11,6 @@
 //! A node keeps its backward rule as a boxed closure that owns the tensors it needs (inputs,
 //! output or neither). Closures hold tensors, never variables, so no reference cycle can keep a
 //! tape alive.
-//!
-//! # Use in a training loop
-//!
-//! ```
-//! use autodiff::Tape;
-//! use tensor::Tensor;
-//!
-//! let tape: Tape = Tape::new();
-//! let mut weight = Tensor::from_vec(vec![0.5f32, -0.5], &[2]).unwrap();
-//! for _step in 0..3 {
-//!     tape.clear(); // drops the previous step's nodes and their saved tensors
-//!     let w = tape.leaf_keyed(0, &weight);
-//!     let loss = w.square()?.sum(&[], false)?;
-//!     let grads = tape.backward(&loss)?;
-//!     weight.scaled_add_inplace(-0.1, grads.get_key(0).unwrap())?;
-//! }
-//! # Ok::<(), autodiff::AutodiffError>(())
-//! ```
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -93,6 +75,27 @@ pub(crate) struct TapeInner<T: Element> {
 ///
 /// Cloning the handle is cheap and every clone records onto the same tape. The tape is
 /// single-threaded (`!Send`); run one tape per thread.
+///
+/// # Use in a training loop
+///
+/// Clear the tape at the start of every step and bind each parameter with a fixed key, so each
+/// step records the same nodes and memory stays flat:
+///
+/// ```
+/// use autodiff::Tape;
+/// use tensor::Tensor;
+///
+/// let tape: Tape = Tape::new();
+/// let mut weight = Tensor::from_vec(vec![0.5f32, -0.5], &[2]).unwrap();
+/// for _step in 0..3 {
+///     tape.clear(); // drops the previous step's nodes and their saved tensors
+///     let w = tape.leaf_keyed(0, &weight);
+///     let loss = w.square()?.sum(&[], false)?;
+///     let grads = tape.backward(&loss)?;
+///     weight.scaled_add_inplace(-0.1, grads.get_key(0).unwrap())?;
+/// }
+/// # Ok::<(), autodiff::AutodiffError>(())
+/// ```
 pub struct Tape<T: Element = f32> {
     pub(crate) inner: Rc<RefCell<TapeInner<T>>>,
 }
@@ -483,5 +486,5 @@ pub(crate) fn describe_node<T: Element>(index: usize, node: &Node<T>) -> String 
             format!("{op}({})", inputs.join(", "))
         }
     };
-    format!("#{index} {body} -> {:?} (var {})", node.shape, node.var_id)
+    format!("#{index} {body} -> {:?}", node.shape)
 }
