@@ -19,6 +19,7 @@
 //! target, so a crash or an error mid-write leaves any existing checkpoint intact.
 //! [`load_safetensors`] validates the whole file before returning anything.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
 use std::path::Path;
@@ -26,7 +27,7 @@ use std::path::Path;
 use serde_json::{json, Map, Value};
 use tensor::{DType, Element, Tensor};
 
-use crate::{NnError, Result, StateDict};
+use crate::{Module, ModuleExt, NnError, Optimizer, Result, StateDict};
 
 /// Largest header accepted on load, as in the reference implementation (100 MB); a larger value
 /// means a corrupt length field.
@@ -318,4 +319,61 @@ fn check_coverage(
         ));
     }
     Ok(())
+}
+
+/// Saves a model, its optimizer and training metadata (epoch, step, schedule state, ...) in
+/// one safetensors file: parameters under `model.`, optimizer state under `optim.`, metadata
+/// scalars under `meta.`.
+///
+/// # Errors
+/// As [`save_safetensors`].
+pub fn save_checkpoint<T, M, O>(
+    path: impl AsRef<Path>,
+    model: &M,
+    optimizer: &O,
+    metadata: &BTreeMap<String, f64>,
+) -> Result<()>
+where
+    T: Element,
+    M: Module<T> + ?Sized,
+    O: Optimizer<T> + ?Sized,
+{
+    let mut state = StateDict::new();
+    state.insert_prefixed("model.", model.state_dict());
+    state.insert_prefixed("optim.", optimizer.state_dict());
+    let meta = StateDict {
+        tensors: BTreeMap::new(),
+        scalars: metadata.clone(),
+    };
+    state.insert_prefixed("meta.", meta);
+    save_safetensors(path, &state)
+}
+
+/// Restores a model and its optimizer from a file written by [`save_checkpoint`] and returns
+/// the metadata scalars.
+///
+/// # Errors
+/// As [`load_safetensors`], plus [`NnError::CheckpointMismatch`] listing every parameter or
+/// optimizer entry that is missing, unexpected or has another shape. Model and optimizer are
+/// both unchanged on error.
+pub fn load_checkpoint<T, M, O>(
+    path: impl AsRef<Path>,
+    model: &mut M,
+    optimizer: &mut O,
+) -> Result<BTreeMap<String, f64>>
+where
+    T: Element,
+    M: Module<T> + ?Sized,
+    O: Optimizer<T> + ?Sized,
+{
+    let state: StateDict<T> = load_safetensors(path)?;
+    let before = model.state_dict();
+    model.load_state_dict(&state.sub_dict("model."))?;
+    if let Err(e) = optimizer.load_state_dict(&state.sub_dict("optim.")) {
+        model
+            .load_state_dict(&before)
+            .expect("the model's own state dict always matches it");
+        return Err(e);
+    }
+    Ok(state.sub_dict("meta.").scalars)
 }

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use autodiff::AutodiffError;
 use tensor::TensorError;
 
 /// A shorthand for `Result<T, NnError>`.
@@ -17,6 +18,9 @@ pub enum NnError {
     /// A tensor operation failed.
     #[error(transparent)]
     Tensor(#[from] TensorError),
+    /// Recording an operation or running the backward pass failed.
+    #[error(transparent)]
+    Autodiff(#[from] AutodiffError),
 
     // ---- configuration and input ----
     /// A configuration value or argument is outside its valid range.
