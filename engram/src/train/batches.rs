@@ -22,7 +22,7 @@ pub struct StepBatch {
     pub targets: Vec<usize>,
 }
 
-/// The batches of training epoch `epoch` (counted from 0).
+/// Returns the batches of training epoch `epoch` (counted from 0).
 ///
 /// # Errors
 /// [`TrainError::Data`] when the batch size is zero or the token stream is too short.
@@ -41,7 +41,7 @@ pub fn train_batches<'a>(
     }
 }
 
-/// The batches of the evaluation split, in order.
+/// Returns the batches of the evaluation split, in order.
 ///
 /// # Errors
 /// As [`train_batches`].

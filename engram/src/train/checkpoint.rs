@@ -151,15 +151,18 @@ fn write_state_scalars(state: &TrainingState, out: &mut BTreeMap<String, f64>) {
     put("meta.memory", spec.memory as f64);
     // NOTE: a seed above 2^53 does not survive the f64 round trip; the CLI documents the limit.
     put("meta.seed", spec.seed as f64);
+
     put("meta.batch_size", state.batch_size as f64);
     put("meta.lr", state.lr);
     put("meta.clip_norm", state.clip_norm);
     put("meta.bptt", state.bptt as f64);
+
     put("train.epochs_done", state.epochs_done as f64);
     put("train.step", state.partial.steps as f64);
     put("train.partial_loss_sum", state.partial.loss_sum);
     put("train.partial_examples", state.partial.examples as f64);
     put("train.partial_seconds", state.partial.seconds);
+
     for record in &state.history {
         let prefix = format!("history.{:04}.", record.epoch);
         let mut put_field = |field: &str, value: f64| {

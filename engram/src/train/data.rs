@@ -22,7 +22,7 @@ pub const SYNTHETIC_TRAIN_EXAMPLES: usize = 8192;
 /// Examples generated for associative-recall evaluation when `--limit-eval` is not given.
 pub const SYNTHETIC_EVAL_EXAMPLES: usize = 1024;
 
-/// Which data to load and how to split it; the fields mirror the command-line options.
+/// Data-loading options; the fields mirror the command-line options.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DataOptions {
     /// Data set.

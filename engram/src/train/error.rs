@@ -16,7 +16,7 @@ pub enum TrainError {
         option: &'static str,
         /// The rejected value.
         value: String,
-        /// Why it was rejected and what to use instead.
+        /// Reason for the rejection and the value to use instead.
         reason: String,
     },
 
@@ -28,7 +28,7 @@ pub enum TrainError {
         dataset: &'static str,
         /// The directory that was looked for.
         path: PathBuf,
-        /// Where to get the files.
+        /// Source of the files.
         hint: String,
     },
     /// A data set's files are missing or malformed.
@@ -36,7 +36,7 @@ pub enum TrainError {
     Data {
         /// Data set name as given on the command line.
         dataset: &'static str,
-        /// What is wrong, naming the file, and what to do.
+        /// Problem description, naming the file, and the fix.
         message: String,
     },
 
@@ -46,7 +46,7 @@ pub enum TrainError {
     InvalidInput {
         /// The operation that failed.
         op: &'static str,
-        /// What was expected and what was found.
+        /// Expected and found shape or values.
         message: String,
     },
     /// The training loss became NaN or infinite.
@@ -93,7 +93,7 @@ pub enum TrainError {
     Checkpoint {
         /// Checkpoint file.
         path: PathBuf,
-        /// What does not fit and what to do.
+        /// Mismatch description and the fix.
         message: String,
     },
     /// A piece the run needs is not available in this build.
@@ -109,7 +109,7 @@ pub enum TrainError {
     /// Reading or writing a file failed.
     #[error("failed to {action} {}: {source}", path.display())]
     Io {
-        /// What was being done, for example "write".
+        /// Action that failed, for example "write".
         action: &'static str,
         /// The file or directory.
         path: PathBuf,

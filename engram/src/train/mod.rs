@@ -3,7 +3,7 @@
 //!
 //! The pieces, in the order a run uses them:
 //!
-//! - `names.rs`: the models (`enn`, `rnn`, `gru`, `lstm`) and data sets the tool knows.
+//! - `names.rs`: the models (`enn`, `rnn`, `gru`, `lstm`) and data sets the tool supports.
 //! - `data.rs`: loads a data set by name into training and evaluation splits ([`TaskData`]);
 //!   `batches.rs` cuts them into mini-batches and derives each step's random generator.
 //! - `model.rs`: [`TrainModel`], what the loop needs from a model, and [`ModelSpec`].

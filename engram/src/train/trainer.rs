@@ -50,11 +50,12 @@ pub struct TrainSettings {
 
 /// Receives progress reports; the command-line tool draws progress bars from them.
 pub trait TrainObserver {
-    /// An epoch (counted from 1) of `steps` steps begins; `first_step` is above 1 after resume.
+    /// Reports the start of an epoch (counted from 1) of `steps` steps; `first_step` is above 1
+    /// after a resume.
     fn epoch_started(&mut self, _epoch: usize, _epochs: usize, _first_step: usize, _steps: usize) {}
-    /// A step finished with this mean loss on `examples` targets.
+    /// Reports a finished step with its mean loss over `examples` targets.
     fn step_finished(&mut self, _step: usize, _loss: f64, _examples: usize) {}
-    /// An epoch finished.
+    /// Reports a finished epoch.
     fn epoch_finished(&mut self, _record: &EpochRecord) {}
 }
 
@@ -67,7 +68,7 @@ impl TrainObserver for SilentObserver {}
 /// The result of [`train_model`]: the epochs that ran, and the error that stopped the run early.
 #[derive(Debug)]
 pub struct TrainOutcome {
-    /// Every finished epoch; `status` says how the run ended.
+    /// Every finished epoch; `status` records how the run ended.
     pub run: ModelRun,
     /// The error behind [`RunStatus::Failed`].
     pub error: Option<TrainError>,

@@ -133,7 +133,7 @@ pub struct TraceCommand {
     pub train_split: String,
 }
 
-/// Which data set to read and how to split it.
+/// Data set selection and splitting options.
 #[derive(Debug, Clone, Args)]
 pub struct DataArgs {
     /// Data set.

@@ -1,5 +1,5 @@
 //! Runs each `enn` command on top of `engram::train`: the embedded comparison, `train` and
-//! `bench`. `inspect.rs` holds `eval` and `trace`.
+//! `bench`. `inspect.rs` contains `eval` and `trace`.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
@@ -36,7 +36,8 @@ pub fn run(cli: Cli, stop: &AtomicBool) -> Result<()> {
     }
 }
 
-/// The embedded comparison: associative recall, all four models, a table on standard output.
+/// Runs the embedded comparison: associative recall, all four models, a table on standard
+/// output.
 fn default_run(args: &DefaultRunArgs, stop: &AtomicBool) -> Result<()> {
     let data = DataArgs {
         dataset: crate::cli::DatasetArg::AssocRecall,
