@@ -122,10 +122,7 @@ pub fn train_model(
     };
     let (status, error) = match loop_state.run() {
         Ok(status) => (status, None),
-        Err(error) => {
-            log::error!("{}: {error}", spec.model);
-            (RunStatus::Failed(error.to_string()), Some(error))
-        }
+        Err(error) => (RunStatus::Failed(error.to_string()), Some(error)),
     };
     let trainable_parameters = loop_state.model.num_parameters();
     Ok(TrainOutcome {

@@ -164,6 +164,8 @@ fn compare(
             )?;
         }
         if let Err(error) = finish(outcome, checkpoint) {
+            // The run continues with the next model; the first error decides the exit status.
+            log::error!("{model}: {error}");
             first_error.get_or_insert(error);
         }
         if interrupted {
