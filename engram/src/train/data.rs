@@ -229,7 +229,12 @@ fn load_image_split(dataset: DatasetName, dir: &Path, split: Split) -> Result<Im
         DatasetName::Mnist => Mnist::load(dir, split),
         DatasetName::FashionMnist => FashionMnist::load(dir, split),
         DatasetName::Cifar10 => Cifar10::load(dir, split),
-        other => unreachable!("load_image_split called for the non-image data set {other}"),
+        other => {
+            return Err(TrainError::Data {
+                dataset: other.as_str(),
+                message: "it is not an image data set".to_owned(),
+            })
+        }
     };
     loaded.map_err(|e| dataset_error(dataset.as_str(), e))
 }
