@@ -63,8 +63,8 @@ pub struct EngramConfig {
     pub layer_norm: bool,
     /// Epsilon of the layer norms, `> 0` (default 1e-6).
     pub layer_norm_eps: f32,
-    /// Epsilon added to squared row norms before the cosine similarity, `> 0` (default 1e-12).
-    /// A zero row then has similarity 0 with every slot instead of NaN.
+    /// Lower bound of the row norms in the cosine similarity, `> 0` (default 1e-6): rows are
+    /// divided by `max(norm, eps)`, so a zero row has similarity 0 with every slot, not NaN.
     pub cosine_eps: f32,
     /// When set, only the `k` most similar slots receive attention (default `None`: softmax over
     /// every slot, as the reference).
@@ -90,7 +90,7 @@ impl Default for EngramConfig {
             initial_state_std: 0.01,
             layer_norm: true,
             layer_norm_eps: 1e-6,
-            cosine_eps: 1e-12,
+            cosine_eps: 1e-6,
             top_k: None,
             trace_mode: TraceMode::Shared,
             trace_learning: TraceLearning::Backprop,

@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use autodiff::AutodiffError;
+use nn::NnError;
 use tensor::TensorError;
 
 /// A shorthand for `Result<T, EngramError>`.
@@ -46,6 +48,12 @@ pub enum EngramError {
     /// A tensor operation failed.
     #[error(transparent)]
     Tensor(#[from] TensorError),
+    /// Recording or differentiating an operation failed.
+    #[error(transparent)]
+    Autodiff(#[from] AutodiffError),
+    /// A layer, loss or optimizer failed.
+    #[error(transparent)]
+    Nn(#[from] NnError),
 
     // ---- files ----
     /// Reading or writing a file failed.
@@ -94,6 +102,20 @@ impl EngramError {
             op,
             expected: expected.into(),
             got: got.to_vec(),
+        }
+    }
+}
+
+/// Lets `nn::Module::forward`, which returns `NnError`, report errors of this crate: errors of
+/// the lower layers pass through unchanged, the others become `NnError::InvalidArgument` with
+/// their message.
+impl From<EngramError> for NnError {
+    fn from(err: EngramError) -> Self {
+        match err {
+            EngramError::Nn(err) => err,
+            EngramError::Tensor(err) => NnError::Tensor(err),
+            EngramError::Autodiff(err) => NnError::Autodiff(err),
+            other => NnError::invalid("engram", other.to_string()),
         }
     }
 }

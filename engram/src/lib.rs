@@ -70,10 +70,17 @@
 //! `config.rs` for every setting and its default; `monitor/` for the statistics and pictures.
 
 mod atomic;
+pub mod cell;
 pub mod config;
+pub mod encoder;
 pub mod error;
+pub mod models;
 pub mod monitor;
+pub mod network;
+pub mod pooling;
 pub mod raster;
+pub mod recall;
+pub mod trace;
 pub mod train;
 
 pub use atomic::write_atomic;

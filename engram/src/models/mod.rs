@@ -1,0 +1,97 @@
+//! Complete models behind one trait, [`SequenceModel`], so the training tool treats the ENN and
+//! the baselines alike:
+//!
+//! - classifiers map `[B, T, d]` sequences to logits `[B, classes]`:
+//!   [`EnnClassifier`] (ENN last output, dropout 0.3, linear head, as the reference) and
+//!   [`RecurrentClassifier`] (recurrent(128, all outputs), recurrent(64, last output), linear);
+//! - language models map token ids `[B, T]` (whole numbers stored as floats) to logits
+//!   `[B, T, vocabulary]`: [`EnnLanguageModel`] and [`RecurrentLanguageModel`].
+//!
+//! [`build_model`] builds any of them by name (`enn`, `rnn`, `gru`, `lstm`) from a
+//! [`ModelConfig`].
+
+mod baselines;
+mod enn;
+mod factory;
+
+use std::fmt;
+use std::str::FromStr;
+
+use nn::Module;
+use tensor::Tensor;
+
+use crate::monitor::MemorySnapshot;
+use crate::{EngramError, Result};
+
+pub use baselines::{RecurrentClassifier, RecurrentLanguageModel};
+pub use enn::{EnnClassifier, EnnLanguageModel, TokenInput};
+pub use factory::{build_model, ModelConfig, Task};
+
+/// The architectures the factory builds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModelKind {
+    /// The Engram Neural Network.
+    Enn,
+    /// Simple (tanh) recurrent network.
+    Rnn,
+    /// Gated recurrent unit.
+    Gru,
+    /// Long short-term memory.
+    Lstm,
+}
+
+impl ModelKind {
+    /// Every kind, in the order the paper compares them.
+    pub const ALL: [ModelKind; 4] = [
+        ModelKind::Enn,
+        ModelKind::Rnn,
+        ModelKind::Gru,
+        ModelKind::Lstm,
+    ];
+
+    /// Returns the lower-case name the factory accepts.
+    pub fn name(self) -> &'static str {
+        match self {
+            ModelKind::Enn => "enn",
+            ModelKind::Rnn => "rnn",
+            ModelKind::Gru => "gru",
+            ModelKind::Lstm => "lstm",
+        }
+    }
+}
+
+impl fmt::Display for ModelKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for ModelKind {
+    type Err = EngramError;
+
+    /// Parses `enn`, `rnn`, `gru` or `lstm` (any case).
+    fn from_str(name: &str) -> Result<Self> {
+        ModelKind::ALL
+            .into_iter()
+            .find(|kind| kind.name().eq_ignore_ascii_case(name))
+            .ok_or_else(|| EngramError::UnknownModel {
+                name: name.to_string(),
+            })
+    }
+}
+
+/// A model the training tool can train, evaluate and monitor: `Module::forward` returns the
+/// logits, and the module's training mode switches dropout.
+pub trait SequenceModel: Module<f32> {
+    /// Returns the architecture.
+    fn kind(&self) -> ModelKind;
+
+    /// Runs `input` without gradients and returns the final Hebbian trace and the attention of
+    /// every step; `None` for models without an engram memory.
+    ///
+    /// # Errors
+    /// Shape errors for an input the model does not accept.
+    fn memory_snapshot(&self, _input: &Tensor<f32>) -> Result<Option<MemorySnapshot>> {
+        Ok(None)
+    }
+}
