@@ -2,11 +2,9 @@
 //!
 //! Classification batches come shuffled from the `datasets` crate, in an order fixed by
 //! `(seed, epoch)`. Language-modelling batches walk the token stream in order (rows continue from
-//! batch to batch), with token ids as `[batch, time, 1]` values.
+//! batch to batch), with token ids as `[batch, time]` values.
 
 use datasets::{BatchConfig, LmBatches, SequenceDataset, TokenStream};
-use rand::rngs::StdRng;
-use rand::SeedableRng;
 use tensor::Tensor;
 
 use super::data::{SequenceData, TaskData};
@@ -15,7 +13,7 @@ use super::error::{Result, TrainError};
 /// One batch: model inputs and one class target per output position.
 #[derive(Debug, Clone)]
 pub struct StepBatch {
-    /// `[batch, time, features]` for classification, `[batch, time, 1]` token ids for language
+    /// `[batch, time, features]` for classification, `[batch, time]` token ids for language
     /// modelling.
     pub inputs: Tensor<f32>,
     /// `batch` class targets, or `batch * time` next-token ids (row-major).
@@ -81,13 +79,13 @@ pub fn monitoring_batch(data: &TaskData, count: usize) -> Result<Option<StepBatc
     batches.next().transpose()
 }
 
-/// The generator of step `step` of epoch `epoch`: dropout, noise and initial states.
+/// Returns the seed of step `step` of epoch `epoch` for the model's generators (dropout, noise
+/// and initial states).
 ///
 /// Deriving it from the numbers, instead of carrying one generator through the run, lets a
 /// resumed run draw exactly what the uninterrupted run drew.
-pub fn step_rng(seed: u64, epoch: usize, step: usize) -> StdRng {
-    let mixed = mix(mix(seed ^ 0x7261_6e64_6f6d_2121, epoch as u64), step as u64);
-    StdRng::seed_from_u64(mixed)
+pub fn step_seed(seed: u64, epoch: usize, step: usize) -> u64 {
+    mix(mix(seed ^ 0x7261_6e64_6f6d_2121, epoch as u64), step as u64)
 }
 
 /// SplitMix64 finaliser over `state + value`, so that nearby inputs give unrelated seeds.
@@ -127,13 +125,8 @@ fn token_batches(
 ) -> Result<Box<dyn Iterator<Item = Result<StepBatch>> + '_>> {
     let batches = LmBatches::new(stream, batch_size, bptt).map_err(data_error)?;
     Ok(Box::new(batches.map(|batch| {
-        let inputs = batch.inputs_tensor().reshape(&[
-            batch.batch_size as isize,
-            batch.seq_len as isize,
-            1,
-        ])?;
         Ok(StepBatch {
-            inputs,
+            inputs: batch.inputs_tensor(),
             targets: batch.targets,
         })
     })))
@@ -149,11 +142,10 @@ fn data_error(error: datasets::DatasetError) -> TrainError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand::Rng;
 
     #[test]
-    fn step_rng_depends_on_every_number() {
-        let draw = |seed, epoch, step| step_rng(seed, epoch, step).gen::<u64>();
+    fn step_seed_depends_on_every_number() {
+        let draw = step_seed;
         assert_eq!(draw(1, 2, 3), draw(1, 2, 3));
         assert_ne!(draw(1, 2, 3), draw(1, 2, 4));
         assert_ne!(draw(1, 2, 3), draw(1, 3, 3));
@@ -175,7 +167,7 @@ mod tests {
             .next()
             .unwrap()
             .unwrap();
-        assert_eq!(first.inputs.shape(), &[2, 4, 1]);
+        assert_eq!(first.inputs.shape(), &[2, 4]);
         assert_eq!(
             first.inputs.to_vec(),
             vec![0.0, 1.0, 2.0, 3.0, 10.0, 11.0, 12.0, 13.0]

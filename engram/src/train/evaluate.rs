@@ -3,7 +3,7 @@
 use autodiff::Tape;
 use tensor::Tensor;
 
-use super::batches::{eval_batches, step_rng};
+use super::batches::{eval_batches, step_seed};
 use super::data::TaskData;
 use super::error::{Result, TrainError};
 use super::loss::loss_and_correct;
@@ -22,20 +22,22 @@ pub struct Evaluation {
     pub targets: usize,
 }
 
-/// Evaluates `model` on the evaluation split of `data` with dropout and noise off.
+/// Evaluates `model` on the evaluation split of `data` in evaluation mode (dropout off), and
+/// leaves it in evaluation mode.
 ///
 /// # Errors
 /// [`TrainError::Data`] for an empty evaluation split, and errors of the forward pass.
 pub fn evaluate(
-    model: &dyn TrainModel,
+    model: &mut dyn TrainModel,
     data: &TaskData,
     batch_size: usize,
     bptt: usize,
     seed: u64,
 ) -> Result<Evaluation> {
     let tape = Tape::new();
-    // A fixed generator, so that every evaluation of the same weights gives the same figures.
-    let mut rng = step_rng(seed, usize::MAX, 0);
+    model.set_training(false);
+    // A fixed seed, so that every evaluation of the same weights gives the same figures.
+    model.reseed(step_seed(seed, usize::MAX, 0));
     let mut loss_sum = 0.0;
     let mut correct = 0;
     let mut targets = 0;
@@ -45,7 +47,7 @@ pub fn evaluate(
         tape.clear();
         let logits = tape.no_grad(|| -> Result<Tensor<f32>> {
             let input = tape.constant(batch.inputs.clone());
-            let logits = model.forward(&tape, &input, false, &mut rng)?;
+            let logits = model.forward(&tape, &input)?;
             Ok(logits.value().clone())
         })?;
         let logits = flatten_logits(&logits)?;

@@ -35,7 +35,7 @@ mod report;
 mod results;
 mod trainer;
 
-pub use batches::{step_rng, steps_per_epoch, StepBatch};
+pub use batches::{step_seed, steps_per_epoch, StepBatch};
 pub use checkpoint::{
     load_checkpoint, save_checkpoint, LoadedCheckpoint, PartialEpoch, TrainingState, DATASETS,
     TASKS,
@@ -47,7 +47,7 @@ pub use data::{
 pub use error::{Result, TrainError};
 pub use evaluate::{evaluate, flatten_logits, Evaluation};
 pub use loss::{cross_entropy, loss_and_correct};
-pub use model::{build_model, load_parameters, ModelSpec, ParamSlot, TrainModel};
+pub use model::{build_model, load_parameters, FactoryModel, ModelSpec, ParamSlot, TrainModel};
 pub use monitoring::{EpochMonitor, MONITOR_EXAMPLES, MONITOR_TOP_K};
 pub use names::{DatasetName, ModelName, TaskKind};
 pub use plot::{learning_curves, write_learning_curves};

@@ -7,10 +7,12 @@
 use std::collections::BTreeMap;
 
 use autodiff::{Tape, Var};
-use rand::rngs::StdRng;
 use tensor::Tensor;
 
+use crate::models::{self, ModelConfig, ModelKind, SequenceModel, Task};
 use crate::monitor::MemorySnapshot;
+use crate::EngramConfig;
+use nn::ModuleExt;
 
 use super::error::{Result, TrainError};
 use super::names::{ModelName, TaskKind};
@@ -31,19 +33,20 @@ pub trait TrainModel {
     /// Computes logits for `input`.
     ///
     /// Classification: input `[batch, time, features]`, logits `[batch, classes]`.
-    /// Language modelling: input `[batch, time, 1]` token ids as `f32`, logits
-    /// `[batch, time, vocabulary]`. `train` turns dropout and noise on; `rng` draws them and the
-    /// initial state.
+    /// Language modelling: input `[batch, time]` token ids as `f32`, logits
+    /// `[batch, time, vocabulary]`.
     ///
     /// # Errors
     /// Shape errors for an input of the wrong size, and errors of the operations.
-    fn forward(
-        &self,
-        tape: &Tape<f32>,
-        input: &Var<f32>,
-        train: bool,
-        rng: &mut StdRng,
-    ) -> Result<Var<f32>>;
+    fn forward(&self, tape: &Tape<f32>, input: &Var<f32>) -> Result<Var<f32>>;
+
+    /// Switches dropout and other training-only behaviour on or off.
+    fn set_training(&mut self, _training: bool) {}
+
+    /// Restarts the model's own random generators (dropout, noise, initial states) from `seed`.
+    /// The loop calls it before every step with a seed derived from `(seed, epoch, step)`, so
+    /// that a resumed run draws what the uninterrupted run drew.
+    fn reseed(&self, _seed: u64) {}
 
     /// Every trainable parameter, in a stable order.
     fn parameters_mut(&mut self) -> Vec<ParamSlot<'_>>;
@@ -69,13 +72,44 @@ pub trait TrainModel {
     ///
     /// # Errors
     /// Errors of the forward pass.
-    fn memory_snapshot(
-        &self,
-        _tape: &Tape<f32>,
-        _input: &Var<f32>,
-        _rng: &mut StdRng,
-    ) -> Result<Option<MemorySnapshot>> {
+    fn memory_snapshot(&self, _input: &Tensor<f32>) -> Result<Option<MemorySnapshot>> {
         Ok(None)
+    }
+}
+
+/// A model of this crate's factory ([`crate::models::build_model`]) seen by the training loop.
+pub struct FactoryModel {
+    inner: Box<dyn SequenceModel>,
+}
+
+impl TrainModel for FactoryModel {
+    fn forward(&self, tape: &Tape<f32>, input: &Var<f32>) -> Result<Var<f32>> {
+        Ok(self.inner.forward(tape, input)?)
+    }
+
+    fn set_training(&mut self, training: bool) {
+        self.inner.set_training(training);
+    }
+
+    // NOTE: `SequenceModel` exposes no way to reseed the generators inside the models, so the
+    // ENN's dropout mask, initial state and trace noise continue from where they are, and a
+    // resumed ENN run differs slightly from an uninterrupted one. RNN, GRU and LSTM draw nothing
+    // while training and resume exactly.
+
+    fn parameters_mut(&mut self) -> Vec<ParamSlot<'_>> {
+        self.inner
+            .named_params_mut()
+            .into_iter()
+            .map(|(name, param)| ParamSlot {
+                name,
+                key: param.key(),
+                value: param.value_mut(),
+            })
+            .collect()
+    }
+
+    fn memory_snapshot(&self, input: &Tensor<f32>) -> Result<Option<MemorySnapshot>> {
+        Ok(self.inner.memory_snapshot(input)?)
     }
 }
 
@@ -100,15 +134,42 @@ pub struct ModelSpec {
 
 /// Builds the model that `spec` describes with freshly initialised weights.
 ///
+/// The ENN gets `hidden` units and `memory` slots with the other settings at their defaults.
+/// The baseline classifiers stack two recurrent layers of `hidden` and `hidden / 2` units (128
+/// and 64 with the defaults, as in the ENN paper's comparison); the language models use one
+/// layer of `hidden` units over a token embedding of the same width.
+///
 /// # Errors
-/// [`TrainError::Unavailable`] while the model factory of this crate does not provide the model.
+/// [`TrainError::Engram`] for an invalid size.
 pub fn build_model(spec: &ModelSpec) -> Result<Box<dyn TrainModel>> {
-    // TODO: build through the crate's model factory once it exists; until then every model
-    // reports that it is missing instead of training something else.
-    Err(TrainError::Unavailable {
-        what: format!("the {} model", spec.model),
-        reason: "this build of the engram crate has no model factory yet".to_owned(),
-    })
+    let task = match spec.task {
+        TaskKind::Classification => Task::Classification {
+            classes: spec.num_classes,
+        },
+        TaskKind::LanguageModel => Task::LanguageModel {
+            vocabulary: spec.num_classes,
+            embedding_dim: Some(spec.hidden),
+        },
+    };
+    let input_size = match spec.task {
+        TaskKind::Classification => spec.input_features,
+        TaskKind::LanguageModel => spec.hidden,
+    };
+    let config = ModelConfig {
+        task,
+        enn: EngramConfig::new(input_size, spec.hidden, spec.memory)?,
+        attention_pooling: false,
+        baseline_hidden: (spec.hidden, (spec.hidden / 2).max(1)),
+        seed: spec.seed,
+    };
+    let kind = match spec.model {
+        ModelName::Enn => ModelKind::Enn,
+        ModelName::Rnn => ModelKind::Rnn,
+        ModelName::Gru => ModelKind::Gru,
+        ModelName::Lstm => ModelKind::Lstm,
+    };
+    let inner = models::build_model(kind, &config)?;
+    Ok(Box::new(FactoryModel { inner }))
 }
 
 /// Replaces the model's parameters by `tensors` (names without prefix).

@@ -4,11 +4,9 @@
 
 use std::path::Path;
 
-use autodiff::Tape;
-
 use crate::monitor::MemoryMonitor;
 
-use super::batches::{monitoring_batch, step_rng, StepBatch};
+use super::batches::{monitoring_batch, StepBatch};
 use super::data::TaskData;
 use super::error::Result;
 use super::model::TrainModel;
@@ -49,13 +47,9 @@ impl EpochMonitor {
     ///
     /// # Errors
     /// Errors of the forward pass and of writing the files.
-    pub fn record(&mut self, model: &dyn TrainModel, epoch: usize, seed: u64) -> Result<()> {
-        let tape = Tape::new();
-        let mut rng = step_rng(seed, usize::MAX - 1, 0);
-        let snapshot = tape.no_grad(|| {
-            let input = tape.constant(self.batch.inputs.clone());
-            model.memory_snapshot(&tape, &input, &mut rng)
-        })?;
+    pub fn record(&mut self, model: &mut dyn TrainModel, epoch: usize) -> Result<()> {
+        model.set_training(false);
+        let snapshot = model.memory_snapshot(&self.batch.inputs)?;
         let Some(snapshot) = snapshot else {
             return Ok(());
         };

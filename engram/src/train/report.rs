@@ -49,7 +49,7 @@ fn markdown_row(run: &ModelRun, task: TaskKind) -> String {
         "| {}{status} | {} | {} | {} | {} | {} | {} |\n",
         run.model,
         run.trainable_parameters,
-        format_option(run.seconds_per_epoch(), 1),
+        format_option(run.seconds_per_epoch(), 2),
         format_option(run.examples_per_second(), 0),
         format_option(run.final_train_loss(), 4),
         metric.unwrap_or_else(|| "-".to_owned()),
@@ -179,7 +179,10 @@ mod tests {
         assert_eq!(lines.len(), 4);
         assert!(lines[0].contains("eval accuracy (%)"));
         // 1000 examples in 4 s = 250 per second; accuracy 0.875 = 87.50 %.
-        assert_eq!(lines[2], "| lstm | 1234 | 4.0 | 250 | 0.2500 | 87.50 | 1 |");
+        assert_eq!(
+            lines[2],
+            "| lstm | 1234 | 4.00 | 250 | 0.2500 | 87.50 | 1 |"
+        );
         assert_eq!(lines[3], "| enn (failed) | 99 | - | - | - | - | - |");
     }
 

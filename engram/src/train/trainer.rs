@@ -14,7 +14,7 @@ use autodiff::Tape;
 use nn::{Adam, AdamConfig, NnError, Optimizer, ParamGrad};
 use tensor::Tensor;
 
-use super::batches::{step_rng, steps_per_epoch, train_batches, StepBatch};
+use super::batches::{step_seed, steps_per_epoch, train_batches, StepBatch};
 use super::checkpoint::{load_checkpoint, save_checkpoint, PartialEpoch, TrainingState};
 use super::data::TaskData;
 use super::error::{Result, TrainError};
@@ -240,6 +240,7 @@ impl Loop<'_> {
             self.observer
                 .epoch_started(epoch, self.settings.epochs, first_step, steps);
 
+            self.model.set_training(true);
             let batches = train_batches(
                 self.data,
                 self.settings.batch_size,
@@ -282,10 +283,11 @@ impl Loop<'_> {
         epoch: usize,
         step: usize,
     ) -> Result<f64> {
-        let mut rng = step_rng(self.settings.seed, epoch, step);
+        self.model
+            .reseed(step_seed(self.settings.seed, epoch, step));
         tape.clear();
         let input = tape.constant(batch.inputs.clone());
-        let logits = self.model.forward(tape, &input, true, &mut rng)?;
+        let logits = self.model.forward(tape, &input)?;
         let logits = match logits.shape() {
             [batch_size, time, classes] => {
                 logits.reshape(&[(batch_size * time) as isize, *classes as isize])?
@@ -349,14 +351,14 @@ impl Loop<'_> {
         let eval_start = Instant::now();
         let settings = self.settings;
         let evaluation = evaluate(
-            &*self.model,
+            &mut *self.model,
             self.data,
             settings.batch_size,
             settings.bptt,
             settings.seed,
         )?;
         if let Some(monitor) = &mut self.monitor {
-            monitor.record(&*self.model, epoch, settings.seed)?;
+            monitor.record(&mut *self.model, epoch)?;
         }
 
         let partial = std::mem::take(&mut self.state.partial);

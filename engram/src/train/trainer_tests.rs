@@ -35,13 +35,7 @@ impl LinearProbe {
 }
 
 impl TrainModel for LinearProbe {
-    fn forward(
-        &self,
-        tape: &Tape<f32>,
-        input: &Var<f32>,
-        _train: bool,
-        _rng: &mut StdRng,
-    ) -> Result<Var<f32>> {
+    fn forward(&self, tape: &Tape<f32>, input: &Var<f32>) -> Result<Var<f32>> {
         let weight = tape.leaf_keyed(WEIGHT_KEY, &self.weight);
         let bias = tape.leaf_keyed(BIAS_KEY, &self.bias);
         let pooled = input.mean(&[1], false)?;

@@ -25,10 +25,10 @@ pub fn eval(command: &EvalCommand) -> Result<()> {
         seed: loaded.state.spec.seed,
     };
     let data = load_data(&options)?;
-    let model = rebuild(&loaded, &data, &command.checkpoint)?;
+    let mut model = rebuild(&loaded, &data, &command.checkpoint)?;
 
     let evaluation = evaluate(
-        model.as_ref(),
+        model.as_mut(),
         &data,
         command.batch_size,
         loaded.state.bptt,
@@ -69,7 +69,7 @@ pub fn trace(command: &TraceCommand) -> Result<()> {
     // Evaluation data is not needed; keep it to one example so that loading stays quick.
     options.limit_eval = Some(1);
     let data = load_data(&options)?;
-    let model = rebuild(&loaded, &data, &command.checkpoint)?;
+    let mut model = rebuild(&loaded, &data, &command.checkpoint)?;
 
     let Some(mut monitor) = EpochMonitor::new(Some(&command.out), &data)? else {
         return Err(TrainError::Unavailable {
@@ -78,7 +78,7 @@ pub fn trace(command: &TraceCommand) -> Result<()> {
         });
     };
     let epoch = loaded.state.epochs_done.max(1);
-    monitor.record(model.as_ref(), epoch, loaded.state.spec.seed)?;
+    monitor.record(model.as_mut(), epoch)?;
     println!(
         "memory statistics and pictures of epoch {epoch} written to {}",
         command.out.display()
