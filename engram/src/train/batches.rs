@@ -54,7 +54,7 @@ pub fn eval_batches<'a>(
     }
 }
 
-/// Number of training steps per epoch.
+/// Returns the number of training steps per epoch.
 pub fn steps_per_epoch(data: &TaskData, batch_size: usize, bptt: usize) -> usize {
     match data {
         TaskData::Classification { train, .. } => train.len().div_ceil(batch_size.max(1)),
@@ -64,8 +64,8 @@ pub fn steps_per_epoch(data: &TaskData, batch_size: usize, bptt: usize) -> usize
     }
 }
 
-/// The first `count` training examples in order, as one batch: the memory monitor's fixed
-/// batch. `None` for language modelling.
+/// Returns the first `count` training examples in order as one batch, the memory monitor's
+/// fixed batch. `None` for language modelling.
 ///
 /// # Errors
 /// [`TrainError::Data`] when the examples cannot be assembled.
@@ -83,7 +83,8 @@ pub fn monitoring_batch(data: &TaskData, count: usize) -> Result<Option<StepBatc
 /// and initial states).
 ///
 /// Deriving it from the numbers, instead of carrying one generator through the run, lets a
-/// resumed run draw exactly what the uninterrupted run drew.
+/// resumed run draw exactly what the uninterrupted run drew, for every model whose
+/// [`super::TrainModel::reseed`] restarts its generators.
 pub fn step_seed(seed: u64, epoch: usize, step: usize) -> u64 {
     mix(mix(seed ^ 0x7261_6e64_6f6d_2121, epoch as u64), step as u64)
 }
