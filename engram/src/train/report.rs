@@ -19,8 +19,8 @@ pub const CSV_HEADER: &str = "model,epoch,train_loss,eval_loss,eval_accuracy,eva
 pub fn markdown_table(report: &RunReport) -> String {
     let task = report.settings.task;
     let metric = match task {
-        TaskKind::Classification => "eval accuracy (%)",
-        TaskKind::LanguageModel => "eval perplexity",
+        TaskKind::Classification => "best eval accuracy (%)",
+        TaskKind::LanguageModel => "best eval perplexity",
     };
     let mut table = format!(
         "| model | trainable parameters | seconds per epoch | examples per second | \
@@ -177,7 +177,7 @@ mod tests {
         let table = markdown_table(&report());
         let lines: Vec<&str> = table.lines().collect();
         assert_eq!(lines.len(), 4);
-        assert!(lines[0].contains("eval accuracy (%)"));
+        assert!(lines[0].contains("best eval accuracy (%)"));
         // 1000 examples in 4 s = 250 per second; accuracy 0.875 = 87.50 %.
         assert_eq!(
             lines[2],

@@ -4,6 +4,7 @@
 use engram::train::{
     build_model, evaluate, load_checkpoint, load_data, load_parameters, DataOptions, EpochMonitor,
     LoadedCheckpoint, ModelName, Result, TaskData, TaskKind, TrainError, TrainModel,
+    MONITOR_EXAMPLES,
 };
 
 use crate::cli::{EvalCommand, TraceCommand};
@@ -66,7 +67,8 @@ pub fn trace(command: &TraceCommand) -> Result<()> {
     options.data_dir = command.data_dir.clone();
     options.train_split = command.train_split.clone();
     options.seed = loaded.state.spec.seed;
-    // Evaluation data is not needed; keep it to one example so that loading stays quick.
+    // Only the monitoring batch is needed; evaluation data is cut to one example.
+    options.limit_train = Some(MONITOR_EXAMPLES);
     options.limit_eval = Some(1);
     let data = load_data(&options)?;
     let mut model = rebuild(&loaded, &data, &command.checkpoint)?;
