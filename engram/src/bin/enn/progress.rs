@@ -84,8 +84,12 @@ impl TrainObserver for EpochProgress {
             _ => "no evaluation metric".to_owned(),
         };
         let throughput = record.train_examples as f64 / record.train_seconds.max(1e-9);
+        let unit = match self.task {
+            TaskKind::Classification => "examples/s",
+            TaskKind::LanguageModel => "tokens/s",
+        };
         log::info!(
-            "{} epoch {}: train loss {:.4}, eval loss {:.4}, {metric}, {:.1} s, {:.0} examples/s",
+            "{} epoch {}: train loss {:.4}, eval loss {:.4}, {metric}, {:.1} s, {:.0} {unit}",
             self.model,
             record.epoch,
             record.train_loss,
