@@ -19,7 +19,8 @@ const HIDDEN: usize = 32;
 const CLASSES: usize = 4;
 const LEARNING_RATE: f32 = 0.5;
 
-/// Mean cross-entropy of `logits: [batch, classes]` against the labels in `index: [batch, 1]`.
+/// Computes the mean cross-entropy of `logits: [batch, classes]` against the labels in
+/// `index: [batch, 1]`.
 fn cross_entropy(logits: &Var<f32>, index: &Indices) -> Result<Var<f32>> {
     logits
         .log_softmax(1)?

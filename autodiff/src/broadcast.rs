@@ -12,8 +12,8 @@ use tensor::{Element, Tensor};
 
 use crate::{AutodiffError, Result};
 
-/// Returns the gradient of a contiguous tensor of `base_shape` from the gradient `grad` of the
-/// view that `view` takes of it: each element of `grad` is added at the position the view
+/// Returns the gradient of a contiguous tensor of `base_shape`, given the gradient `grad` of
+/// the view that `view` takes of it. Each element of `grad` is added at the position the view
 /// reads, so positions read several times (broadcast axes) receive the sum.
 ///
 /// # Errors
@@ -39,8 +39,8 @@ pub(crate) fn scatter_view_grad<T: Element>(
     let grad = grad.contiguous();
     // Invariant: `contiguous()` returns a row-major tensor, which always has a slice.
     let values = grad.as_slice().expect("a contiguous tensor has a slice");
-    // The view was dropped above, so `base` owns its storage and this does not copy; `base` is
-    // contiguous from offset 0, so the view's positions index this slice directly.
+    // The view was dropped above, so `base` owns its storage and this does not copy. Because
+    // `base` is contiguous from offset 0, the view's positions index this slice directly.
     let out = base.as_mut_slice();
     let mut next = 0;
     for_each_run(&layout, |start, len, step| {

@@ -96,7 +96,7 @@ impl fmt::Display for GradCheckReport {
 ///
 /// `f` builds a one-element output from one variable per input, on the tape it is given. Inputs
 /// may be non-contiguous (transposed, sliced, flipped): the perturbed copies keep their layout,
-/// so `f` sees the same strides. Inputs with broadcast (stride 0) axes are made contiguous first,
+/// so `f` receives the same strides. Inputs with broadcast (stride 0) axes are made contiguous first,
 /// because one stored value stands for several elements there.
 ///
 /// # Errors
@@ -174,11 +174,11 @@ where
     }
 }
 
-/// Evaluates `f` with storage position `position` of input `which` moved by `delta`.
+/// Evaluates `f` with storage position `position` of input `input_index` moved by `delta`.
 fn evaluate<F>(
     f: &F,
     inputs: &[Tensor<f64>],
-    which: usize,
+    input_index: usize,
     position: usize,
     delta: f64,
 ) -> Result<f64>
@@ -190,7 +190,7 @@ where
         .iter()
         .enumerate()
         .map(|(i, x)| {
-            if i == which {
+            if i == input_index {
                 tape.constant(perturb(x, position, delta))
             } else {
                 tape.constant(x.clone())

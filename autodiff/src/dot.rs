@@ -10,28 +10,34 @@ use std::fmt::Write;
 use tensor::Element;
 
 use crate::tape::NodeKind;
-use crate::{Result, Tape, Var};
+use crate::{Tape, Var};
 
 impl<T: Element> Tape<T> {
     /// Returns a Graphviz DOT description of the nodes that `output` depends on.
     ///
-    /// An untracked `output` gives a graph with a single dashed node.
-    ///
-    /// # Errors
-    /// [`AutodiffError::StaleVar`](crate::AutodiffError::StaleVar) or
-    /// [`AutodiffError::ForeignVar`](crate::AutodiffError::ForeignVar) when `output` is not a
-    /// live variable of this tape.
-    pub fn to_dot(&self, output: &Var<T>) -> Result<String> {
+    /// An untracked `output` gives a graph with a single dashed node. A variable that is not a
+    /// live node of this tape (recorded before the last [`Tape::clear`], or on another tape)
+    /// gives a graph with a single node whose label is the reason.
+    pub fn to_dot(&self, output: &Var<T>) -> String {
         let mut text =
             String::from("digraph tape {\n  rankdir=LR;\n  node [fontname=\"monospace\"];\n");
-        let Some(last) = self.node_index("to_dot", output)? else {
-            let _ = writeln!(
-                text,
-                "  c [label=\"const\\n{:?}\", shape=box, style=dashed];",
-                output.shape()
-            );
-            text.push_str("}\n");
-            return Ok(text);
+        let last = match self.node_index("to_dot", output) {
+            Ok(Some(last)) => last,
+            Ok(None) => {
+                let _ = writeln!(
+                    text,
+                    "  c [label=\"const\\n{:?}\", shape=box, style=dashed];",
+                    output.shape()
+                );
+                text.push_str("}\n");
+                return text;
+            }
+            Err(err) => {
+                let reason = err.to_string().replace('"', "'");
+                let _ = writeln!(text, "  error [label=\"{reason}\", shape=note];");
+                text.push_str("}\n");
+                return text;
+            }
         };
         let inner = self.inner.borrow();
 
@@ -73,6 +79,6 @@ impl<T: Element> Tape<T> {
             }
         }
         text.push_str("}\n");
-        Ok(text)
+        text
     }
 }

@@ -79,7 +79,7 @@ pub enum AutodiffError {
     InvalidArgument {
         /// The operation that failed.
         op: &'static str,
-        /// What is wrong and what to do.
+        /// The problem and how to fix it.
         message: String,
     },
 }

@@ -34,13 +34,13 @@ impl<T: Element> Gradients<T> {
         self.by_id.insert(id, grad);
     }
 
-    /// The gradient of `var`, or `None` when the output does not depend on it or it is
+    /// Returns the gradient of `var`, or `None` when the output does not depend on it or it is
     /// untracked.
     pub fn get(&self, var: &Var<T>) -> Option<&Tensor<T>> {
         self.by_id.get(&var.id())
     }
 
-    /// The gradient of the leaf created with `Tape::leaf_keyed(key, ..)`.
+    /// Returns the gradient of the leaf created with `Tape::leaf_keyed(key, ..)`.
     pub fn get_key(&self, key: u64) -> Option<&Tensor<T>> {
         self.id_by_key.get(&key).and_then(|id| self.by_id.get(id))
     }
@@ -68,12 +68,12 @@ impl<T: Element> Gradients<T> {
             .filter_map(|(&key, id)| self.by_id.get(id).map(|grad| (key, grad)))
     }
 
-    /// The number of stored gradients.
+    /// Returns the number of stored gradients.
     pub fn len(&self) -> usize {
         self.by_id.len()
     }
 
-    /// True when no gradient is stored.
+    /// Returns true when no gradient is stored.
     pub fn is_empty(&self) -> bool {
         self.by_id.is_empty()
     }

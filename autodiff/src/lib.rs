@@ -67,7 +67,7 @@
 //! assert_eq!(grads.get(&y).unwrap().to_vec(), vec![1.0, 0.0, 3.0]);
 //!
 //! // The graph as Graphviz text, for `dot -Tsvg`.
-//! assert!(tape.to_dot(&f)?.contains("n3 -> n4;"));
+//! assert!(tape.to_dot(&f).contains("n3 -> n4;"));
 //! # Ok::<(), autodiff::AutodiffError>(())
 //! ```
 //!
@@ -80,9 +80,9 @@
 //!   [`Tape::no_grad`] take no gradient and add no node.
 //! - [`Tape::backward`] seeds 1 for a one-element output; [`Tape::backward_with_seed`] takes an
 //!   explicit seed for any shape.
-//! - [`Tape::clear`] empties the tape between training steps (the [`Tape`] doc shows a
-//!   training loop); model parameters re-enter each step through
-//!   [`Tape::leaf_keyed`], and their gradients are read with [`Gradients::get_key`].
+//! - [`Tape::clear`] empties the tape between training steps, as the training loop in the
+//!   [`Tape`] doc shows. Model parameters re-enter each step through [`Tape::leaf_keyed`], and
+//!   [`Gradients::get_key`] returns their gradients.
 //! - [`Tape::custom_op`] records a fused operation with a hand-written backward rule, and
 //!   [`check_gradients`] compares any such rule with finite differences.
 //!
@@ -95,6 +95,7 @@
 //! with each forward computation next to its backward rule, `broadcast.rs` the helper that
 //! returns a gradient to an input's shape, and `check.rs` the finite-difference checker.
 
+mod backward;
 mod broadcast;
 mod check;
 mod dot;

@@ -19,15 +19,14 @@ use std::rc::Rc;
 
 use tensor::{Element, Tensor};
 
-use crate::grads::{accumulate, Gradients};
 use crate::var::{NodeHandle, Var};
 use crate::{AutodiffError, Result};
 
-/// A backward rule: maps the output gradient to one gradient per input. The mask says which
-/// inputs are tracked, so a rule may skip work for the others and return `None` there.
+/// A backward rule, which maps the output gradient to one gradient per input. The mask marks
+/// the tracked inputs, so a rule may skip work for the others and return `None` there.
 pub(crate) type BackwardFn<T> = Box<dyn Fn(&Tensor<T>, &[bool]) -> Result<Vec<Option<Tensor<T>>>>>;
 
-/// What created a node.
+/// The origin of a node: a leaf, a keyed leaf or an operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum NodeKind {
     /// A variable created by [`Tape::leaf`].
@@ -148,11 +147,12 @@ impl<T: Element> Tape<T> {
     }
 
     /// Creates a tracked variable bound to `key`, or returns the variable already bound to
-    /// `key` since the last [`Tape::clear`] (whose value is kept; `value` is then ignored).
+    /// `key` since the last [`Tape::clear`]. In that case the stored value is kept and `value`
+    /// is ignored.
     ///
-    /// A model parameter used at every time step thus becomes one leaf, and its gradient, summed
-    /// over all uses, is found with [`Gradients::get_key`]. Inside [`Tape::no_grad`] this binds
-    /// nothing and returns an untracked variable.
+    /// A model parameter used at every time step thus becomes one leaf, and
+    /// [`Gradients::get_key`](crate::Gradients::get_key) returns its gradient summed over all
+    /// uses. Inside [`Tape::no_grad`] this binds nothing and returns an untracked variable.
     pub fn leaf_keyed(&self, key: u64, value: &Tensor<T>) -> Var<T> {
         let found = {
             let inner = self.inner.borrow();
@@ -320,8 +320,8 @@ impl<T: Element> Tape<T> {
 
     /// Records a user-defined operation, for fusing several steps into one node.
     ///
-    /// `output` is the value already computed from `inputs`; `backward` maps the gradient of
-    /// `output` to one gradient per input, in order (`None` for an input that takes none).
+    /// `output` is the value already computed from `inputs`. `backward` maps the gradient of
+    /// `output` to one gradient per input, in order, with `None` for an input that takes none.
     /// Each returned gradient must have its input's shape; the backward pass checks this and
     /// returns [`AutodiffError::GradientShape`] or [`AutodiffError::GradientCount`] otherwise.
     ///
@@ -359,102 +359,6 @@ impl<T: Element> Tape<T> {
         }
         Tape::record(name, inputs, output, move |grad, _| backward(grad))
     }
-
-    /// Computes the gradient of a one-element `output` with respect to every tracked leaf,
-    /// seeding the backward pass with 1.
-    ///
-    /// # Errors
-    /// [`AutodiffError::NonScalarOutput`] when `output` has more than one element (use
-    /// [`Tape::backward_with_seed`]), and any error of a backward rule.
-    pub fn backward(&self, output: &Var<T>) -> Result<Gradients<T>> {
-        if output.value().num_elements() != 1 {
-            return Err(AutodiffError::NonScalarOutput {
-                shape: output.shape().to_vec(),
-            });
-        }
-        self.backward_with_seed(output, &Tensor::ones(output.shape()))
-    }
-
-    /// Computes the vector-Jacobian product of `output` with `seed` (which must have the
-    /// output's shape) for every tracked leaf and every variable marked with
-    /// [`Tape::retain_grad`]. An untracked output gives empty gradients.
-    ///
-    /// The pass visits nodes from `output` down to the first node once. Each node's gradient is
-    /// dropped as soon as its rule has run, so peak memory stays near that of the forward pass.
-    pub fn backward_with_seed(&self, output: &Var<T>, seed: &Tensor<T>) -> Result<Gradients<T>> {
-        if seed.shape() != output.shape() {
-            return Err(AutodiffError::SeedShape {
-                output: output.shape().to_vec(),
-                seed: seed.shape().to_vec(),
-            });
-        }
-        let Some(last) = self.node_index("backward", output)? else {
-            return Ok(Gradients::default());
-        };
-        let inner = self
-            .inner
-            .try_borrow()
-            .map_err(|_| AutodiffError::TapeBusy { op: "backward" })?;
-
-        let mut pending: Vec<Option<Tensor<T>>> = vec![None; last + 1];
-        pending[last] = Some(seed.clone());
-        let mut grads = Gradients::default();
-        for index in (0..=last).rev() {
-            let Some(grad) = pending[index].take() else {
-                continue;
-            };
-            let node = &inner.nodes[index];
-            match node.kind {
-                NodeKind::Leaf => grads.insert(node.var_id, None, grad.contiguous()),
-                NodeKind::KeyedLeaf(key) => grads.insert(node.var_id, Some(key), grad.contiguous()),
-                NodeKind::Op(op) => {
-                    if node.retain {
-                        grads.insert(node.var_id, None, grad.contiguous());
-                    }
-                    run_rule(op, node, &grad, &mut pending)?;
-                }
-            }
-        }
-        Ok(grads)
-    }
-}
-
-/// Runs one node's backward rule and adds the input gradients to `pending`.
-fn run_rule<T: Element>(
-    op: &'static str,
-    node: &Node<T>,
-    grad: &Tensor<T>,
-    pending: &mut [Option<Tensor<T>>],
-) -> Result<()> {
-    // Invariant: only leaves have no rule, and leaves are handled by the caller.
-    let rule = node
-        .backward
-        .as_ref()
-        .expect("operation nodes carry a backward rule");
-    let tracked: Vec<bool> = node.inputs.iter().map(|i| i.node.is_some()).collect();
-    let input_grads = rule(grad, &tracked)?;
-    if input_grads.len() != node.inputs.len() {
-        return Err(AutodiffError::GradientCount {
-            op,
-            expected: node.inputs.len(),
-            got: input_grads.len(),
-        });
-    }
-    for (position, (input, input_grad)) in node.inputs.iter().zip(input_grads).enumerate() {
-        let (Some(target), Some(input_grad)) = (input.node, input_grad) else {
-            continue;
-        };
-        if input_grad.shape() != input.shape.as_slice() {
-            return Err(AutodiffError::GradientShape {
-                op,
-                input: position,
-                expected: input.shape.clone(),
-                got: input_grad.shape().to_vec(),
-            });
-        }
-        accumulate(&mut pending[target], input_grad);
-    }
-    Ok(())
 }
 
 impl<T: Element> fmt::Debug for Tape<T> {

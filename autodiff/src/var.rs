@@ -1,6 +1,6 @@
 //! [`Var`]: a tensor value plus its place on a [`Tape`].
 //!
-//! Operations on variables live under `ops/`, one file per family; each computes its value
+//! Operations on variables live under `ops/`, one file per family. Each computes its value
 //! eagerly with the `tensor` crate and records a node whose rule maps the output gradient to
 //! the input gradients.
 
@@ -19,7 +19,7 @@ pub(crate) fn next_id() -> u64 {
     NEXT_ID.fetch_add(1, Ordering::Relaxed)
 }
 
-/// Where a tracked variable sits on its tape.
+/// The position of a tracked variable's node on its tape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct NodeHandle {
     /// The index of the node in the tape's list.
@@ -73,27 +73,27 @@ impl<T: Element> Var<T> {
         Self::from_parts(tape, value, next_id(), None)
     }
 
-    /// The value computed in the forward pass.
+    /// Returns the value computed in the forward pass.
     pub fn value(&self) -> &Tensor<T> {
         &self.value
     }
 
-    /// The shape of the value.
+    /// Returns the shape of the value.
     pub fn shape(&self) -> &[usize] {
         self.value.shape()
     }
 
-    /// The number of axes of the value.
+    /// Returns the number of axes of the value.
     pub fn rank(&self) -> usize {
         self.value.rank()
     }
 
-    /// The variable's id, unique in the process; gradients are stored under it.
+    /// Returns the variable's id, which is unique in the process and keys its gradient.
     pub fn id(&self) -> u64 {
         self.id
     }
 
-    /// True when the variable has a node on its tape, so gradients flow to and through it.
+    /// Returns true when the variable has a node on its tape, so gradients flow to and through it.
     pub fn requires_grad(&self) -> bool {
         self.handle.is_some()
     }
@@ -103,12 +103,12 @@ impl<T: Element> Var<T> {
         Var::untracked(&self.tape, self.value.clone())
     }
 
-    /// The tape this variable records onto.
+    /// Returns the tape this variable records onto.
     pub fn tape(&self) -> &Tape<T> {
         &self.tape
     }
 
-    /// The node position, when tracked.
+    /// Returns the node position, when tracked.
     pub(crate) fn handle(&self) -> Option<NodeHandle> {
         self.handle
     }

@@ -93,7 +93,7 @@ fn sqrt_grad_at_zero_stays_in_its_element() {
 }
 
 #[test]
-fn sqrt_grad_at_zero_with_zero_upstream_is_zero() {
+fn sqrt_zero_upstream_gives_zero() {
     // y = sqrt(x) * [0, 1]: the zero upstream gradient must not turn 0 * inf into NaN.
     let tape = Tape::<f64>::new();
     let x = tape.leaf(Tensor::from_vec(vec![0.0, 4.0], &[2]).unwrap());

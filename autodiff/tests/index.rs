@@ -8,7 +8,7 @@ use common::*;
 use proptest::prelude::*;
 use tensor::{Indices, Tensor};
 
-/// A tensor of rank 1 to 3, an axis, and a shape equal to the tensor's except along the axis,
+/// Generates a tensor of rank 1 to 3, an axis, and a shape equal to the tensor's except along the axis,
 /// where it has size 1 to 4.
 fn arb_indexed() -> impl Strategy<Value = (Tensor<f64>, usize, Vec<usize>)> {
     arb_shape(1, 3).prop_flat_map(|shape| {

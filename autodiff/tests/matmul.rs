@@ -48,7 +48,7 @@ proptest! {
         }),
         seed in any::<u64>(),
     ) {
-        // (A^T)(B^T) through recorded transposes: the product sees strided operands.
+        // (A^T)(B^T) through recorded transposes, so the product receives strided operands.
         check_op(|v| v[0].t()?.matmul(&v[1].t()?), &[a, b], seed)?;
     }
 }

@@ -15,7 +15,7 @@ fn layer_norm_composed(x: &Var<f64>, eps: f64) -> autodiff::Result<Var<f64>> {
     centered.div(&std)
 }
 
-/// A tensor of rank 1 to 4 and one of its axes.
+/// Generates a tensor of rank 1 to 4 and one of its axes.
 fn arb_with_axis() -> impl Strategy<Value = (Tensor<f64>, isize)> {
     arb_shape(1, 4).prop_flat_map(|shape| {
         let rank = shape.len() as isize;
@@ -68,7 +68,8 @@ fn l2_normalize_values_and_zero_vector() {
     let g = tape.backward(&y.sum(&[], false).unwrap()).unwrap();
     let g = g.get(&x).unwrap().to_vec();
     // Row 0: dx = (1 - y * sum(y)) / 5 = (1 - [0.6, 0.8] * 1.4) / 5 = [0.032, -0.024].
-    assert!((g[0] - 0.032).abs() < 1e-12 && (g[1] + 0.024).abs() < 1e-12);
+    assert!((g[0] - 0.032).abs() < 1e-12, "{g:?}");
+    assert!((g[1] + 0.024).abs() < 1e-12, "{g:?}");
     // Row 1: the divisor is the constant eps, so dx = 1 / 0.5 = 2, finite.
     assert_eq!(&g[2..], &[2.0, 2.0]);
 }

@@ -8,7 +8,7 @@ use common::*;
 use proptest::prelude::*;
 use tensor::Tensor;
 
-/// A tensor of rank 0 to 4 and a random set of its axes (possibly empty, meaning all axes),
+/// Generates a tensor of rank 0 to 4 and a random set of its axes (possibly empty, meaning all axes),
 /// given as a mix of positive and negative axis numbers.
 fn arb_reduction(distinct: bool) -> impl Strategy<Value = (Tensor<f64>, Vec<isize>, bool)> {
     arb_shape(0, 4).prop_flat_map(move |shape| {

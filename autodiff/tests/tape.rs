@@ -317,7 +317,7 @@ fn dot_export_contains_reachable_graph() {
     let c = tape.constant(vector(&[1.0, 1.0]));
     let y = x.mul(&c).unwrap().sum(&[], false).unwrap();
     let _ = unrelated.exp().unwrap();
-    let dot = tape.to_dot(&y).unwrap();
+    let dot = tape.to_dot(&y);
     assert!(dot.starts_with("digraph tape {"), "{dot}");
     assert!(dot.contains("n0 -> n2;"), "{dot}");
     assert!(dot.contains("n2 -> n3;"), "{dot}");
@@ -327,4 +327,40 @@ fn dot_export_contains_reachable_graph() {
     assert!(!dot.contains("n1 "), "{dot}");
     assert!(!dot.contains("n4 "), "{dot}");
     assert!(dot.trim_end().ends_with('}'));
+}
+
+#[test]
+fn dot_export_of_stale_variable_names_reason() {
+    let tape = Tape::<f64>::new();
+    let x = tape.leaf(vector(&[1.0]));
+    tape.clear();
+    let dot = tape.to_dot(&x);
+    assert!(dot.contains("cleared"), "{dot}");
+}
+
+#[test]
+fn backward_runs_twice_on_one_tape() {
+    // The rules are kept after a backward pass, so a second pass gives the same result.
+    let tape = Tape::<f64>::new();
+    let x = tape.leaf(vector(&[1.0, 2.0]));
+    let y = x.square().unwrap().sum(&[], false).unwrap();
+    let first = tape.backward(&y).unwrap().get(&x).unwrap().to_vec();
+    let second = tape.backward(&y).unwrap().get(&x).unwrap().to_vec();
+    assert_eq!(first, vec![2.0, 4.0]);
+    assert_eq!(second, first);
+}
+
+#[test]
+fn long_chain_backward_does_not_recurse() {
+    // 10,000 nodes in a line: the backward walk is a loop, so depth cannot overflow the stack.
+    let tape = Tape::<f64>::new();
+    let x = tape.leaf(vector(&[1.0]));
+    let mut y = x.clone();
+    for _ in 0..10_000 {
+        y = y.mul_scalar(1.0001).unwrap();
+    }
+    let g = tape.backward(&y.sum(&[], false).unwrap()).unwrap();
+    let expected = 1.0001f64.powi(10_000);
+    assert!((g.get(&x).unwrap().to_vec()[0] - expected).abs() < 1e-9 * expected);
+    assert_eq!(tape.len(), 10_002);
 }

@@ -8,7 +8,7 @@ use common::*;
 use proptest::prelude::*;
 use tensor::Tensor;
 
-/// A tensor of rank 1 to 4 and a valid axis number for it, as `usize`.
+/// Generates a tensor of rank 1 to 4 and a valid axis number for it, as `usize`.
 fn arb_with_axis() -> impl Strategy<Value = (Tensor<f64>, usize)> {
     arb_shape(1, 4).prop_flat_map(|shape| {
         let rank = shape.len();
@@ -16,7 +16,7 @@ fn arb_with_axis() -> impl Strategy<Value = (Tensor<f64>, usize)> {
     })
 }
 
-/// A tensor with an axis and a window `start..start + len` inside it.
+/// Generates a tensor with an axis and a window `start..start + len` inside it.
 fn arb_window() -> impl Strategy<Value = (Tensor<f64>, usize, usize, usize)> {
     arb_with_axis().prop_flat_map(|(x, axis)| {
         let size = x.shape()[axis];
@@ -26,7 +26,7 @@ fn arb_window() -> impl Strategy<Value = (Tensor<f64>, usize, usize, usize)> {
     })
 }
 
-/// A random permutation of `0..rank`.
+/// Generates a random permutation of `0..rank`.
 fn arb_permutation(rank: usize) -> impl Strategy<Value = Vec<usize>> {
     Just((0..rank).collect::<Vec<usize>>()).prop_shuffle()
 }

@@ -48,6 +48,44 @@ pub enum DatasetError {
         source: std::io::Error,
     },
 
+    // ---- download (feature `download`) ----
+    /// No mirror of a data set could be reached.
+    #[error("{dataset}: no network access: could not reach any mirror ({tried}); {manual}")]
+    NoNetwork {
+        /// The data set being fetched.
+        dataset: &'static str,
+        /// Each address tried, with the reason it failed.
+        tried: String,
+        /// Instructions naming the files to fetch by hand and where to put them.
+        manual: String,
+    },
+    /// A mirror replied, but the download failed.
+    #[error("download of {url} failed: {reason}")]
+    DownloadFailed {
+        /// The address fetched.
+        url: String,
+        /// The HTTP status or transfer error.
+        reason: String,
+    },
+    /// A downloaded file's MD5 differs from the published checksum.
+    #[error("{url}: MD5 checksum {found} does not match the published checksum {expected}; the mirror served a different or corrupt file, so try again or fetch it from another mirror")]
+    ChecksumMismatch {
+        /// The address fetched.
+        url: String,
+        /// The published checksum.
+        expected: &'static str,
+        /// The checksum of the received bytes.
+        found: String,
+    },
+    /// A downloaded archive could not be unpacked.
+    #[error("failed to unpack {path}: {reason}; delete the file and download it again")]
+    Archive {
+        /// The archive.
+        path: PathBuf,
+        /// The unpacker's error.
+        reason: String,
+    },
+
     // ---- IDX (MNIST) format ----
     /// The first two bytes of an IDX file are not zero.
     #[error("{file}: invalid IDX magic number {found:02x?}; an IDX file starts with two zero bytes, a type code and a dimension count")]
@@ -197,7 +235,7 @@ pub enum DatasetError {
 }
 
 impl DatasetError {
-    /// Builds an [`DatasetError::InvalidArgument`].
+    /// Builds a [`DatasetError::InvalidArgument`].
     pub fn invalid(op: &'static str, message: impl Into<String>) -> Self {
         DatasetError::InvalidArgument {
             op,

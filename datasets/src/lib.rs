@@ -34,6 +34,9 @@
 //! - [`SequenceDataset`]: holdout split, example limit and seeded shuffled [`Batches`] for every
 //!   data set above except the token streams.
 //!
+//! With the cargo feature `download`, the `download` module fetches the standard files from
+//! their public mirrors and checks their published MD5 checksums.
+//!
 //! Every reader checks its input and returns a [`DatasetError`] naming the file and the
 //! problem; malformed files never cause a panic or an out-of-bounds read.
 
@@ -41,6 +44,8 @@ pub mod batch;
 pub mod catalog;
 pub mod cifar;
 pub mod dataset;
+#[cfg(feature = "download")]
+pub mod download;
 pub mod error;
 pub mod files;
 pub mod idx;

@@ -41,7 +41,7 @@ enum Notation {
     Scientific,
 }
 
-/// How every value of one tensor is written.
+/// The notation and precision shared by every value of one tensor.
 struct NumberFormat {
     precision: usize,
     notation: Notation,
@@ -133,11 +133,11 @@ impl<'a, T: Element> Printer<'a, T> {
     /// Measures the values that will be shown and picks their format and width.
     fn new(tensor: &'a Tensor<T>, precision: Option<usize>) -> Self {
         let summarise = tensor.num_elements() > SUMMARY_THRESHOLD;
-        let mut shown = Vec::new();
+        let mut printed = Vec::new();
         let mut index = Vec::with_capacity(tensor.rank());
-        collect_shown(tensor, summarise, &mut index, &mut shown);
-        let format = NumberFormat::choose(&shown, precision);
-        let width = shown
+        collect_printed(tensor, summarise, &mut index, &mut printed);
+        let format = NumberFormat::choose(&printed, precision);
+        let width = printed
             .iter()
             .map(|&v| format.write(v).len())
             .max()
@@ -217,22 +217,22 @@ impl<'a, T: Element> Printer<'a, T> {
     }
 }
 
-/// Pushes the values the printout will show, in order, onto `shown`.
-fn collect_shown<T: Element>(
+/// Pushes the values the printout will show, in order, onto `printed`.
+fn collect_printed<T: Element>(
     tensor: &Tensor<T>,
     summarise: bool,
     index: &mut Vec<usize>,
-    shown: &mut Vec<f64>,
+    printed: &mut Vec<f64>,
 ) {
     if index.len() == tensor.rank() {
         let position = tensor.layout().position(index);
-        shown.push(tensor.storage()[position].to_f64());
+        printed.push(tensor.storage()[position].to_f64());
         return;
     }
     for entry in axis_entries(tensor.shape()[index.len()], summarise) {
         if let Entry::Index(i) = entry {
             index.push(i);
-            collect_shown(tensor, summarise, index, shown);
+            collect_printed(tensor, summarise, index, printed);
             index.pop();
         }
     }

@@ -24,7 +24,11 @@ impl<T: Element> Tensor<T> {
         high: T,
         rng: &mut R,
     ) -> Result<Self> {
-        if !(low < high) || !low.is_finite() || !high.is_finite() {
+        // `partial_cmp` also rejects NaN bounds, which compare as unordered.
+        if low.partial_cmp(&high) != Some(std::cmp::Ordering::Less)
+            || !low.is_finite()
+            || !high.is_finite()
+        {
             return Err(TensorError::invalid(
                 "rand_uniform",
                 format!("bounds must be finite with low < high, got [{low}, {high})"),
@@ -48,7 +52,7 @@ impl<T: Element> Tensor<T> {
         rng: &mut R,
     ) -> Result<Self> {
         // Checked here because `Normal::new` accepts a negative deviation (it mirrors the curve).
-        if !(std >= T::ZERO) || !std.is_finite() || !mean.is_finite() {
+        if std < T::ZERO || !std.is_finite() || !mean.is_finite() {
             return Err(TensorError::invalid(
                 "rand_normal",
                 format!("mean must be finite and the standard deviation finite and >= 0, got mean {mean}, std {std}"),

@@ -227,6 +227,10 @@ impl<T: Element> Tensor<T> {
         if !self.is_contiguous() {
             return None;
         }
+        // An empty view may keep an offset past the end of its storage (narrowing at the end).
+        if self.num_elements() == 0 {
+            return Some(&[]);
+        }
         let start = self.offset();
         Some(&self.storage[start..start + self.num_elements()])
     }
@@ -400,6 +404,14 @@ mod tests {
         assert_eq!(a.to_vec(), vec![0.0, 0.0, 0.0]);
         assert_eq!(b.to_vec(), vec![1.0, 0.0, 0.0]);
         assert!(!a.shares_storage(&b));
+    }
+
+    #[test]
+    fn empty_view_at_end_of_storage() {
+        let t = Tensor::<f32>::zeros(&[4, 0]).narrow(0, 2, 2).unwrap();
+        assert_eq!(t.to_vec(), Vec::<f32>::new());
+        let u = Tensor::<f32>::zeros(&[3]).narrow(0, 3, 0).unwrap();
+        assert_eq!(u.to_vec(), Vec::<f32>::new());
     }
 
     #[test]

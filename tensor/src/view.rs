@@ -21,7 +21,7 @@ fn infer_shape(op: &'static str, count: usize, shape: &[isize]) -> Result<Vec<us
         .product();
     let mut out: Vec<usize> = shape.iter().map(|&s| s.max(0) as usize).collect();
     if let Some(&i) = unknown.first() {
-        if known == 0 || count % known != 0 {
+        if known == 0 || !count.is_multiple_of(known) {
             return Err(TensorError::invalid(
                 op,
                 format!("cannot infer the -1 in {shape:?} for {count} elements"),

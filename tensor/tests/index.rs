@@ -153,6 +153,19 @@ fn stack_new_axis() {
 }
 
 #[test]
+fn stack_scalars_into_vector() {
+    let a = Tensor::<f32>::scalar(1.0);
+    let b = Tensor::<f32>::scalar(2.0);
+    let s = Tensor::stack(&[&a, &b], 0).unwrap();
+    assert_eq!(s.shape(), &[2]);
+    assert_eq!(s.to_vec(), vec![1.0, 2.0]);
+    assert!(
+        Tensor::cat(&[&a, &b], 0).is_err(),
+        "a scalar has no axis to join"
+    );
+}
+
+#[test]
 fn split_views_last_shorter() {
     let t = Tensor::<f32>::arange(0.0, 5.0, 1.0).unwrap();
     let parts = t.split(0, 2).unwrap();
@@ -183,7 +196,7 @@ mod properties {
     use proptest::prelude::*;
     use tensor::{Indices, Tensor};
 
-    /// A tensor of rank 1 to 3 with sizes 1 to 4, sometimes transposed, and an axis.
+    /// Generates a tensor of rank 1 to 3 with sizes 1 to 4, sometimes transposed, and an axis.
     fn tensor_and_axis() -> impl Strategy<Value = (Tensor<f64>, usize)> {
         (
             prop::collection::vec(1usize..=4, 1..=3),
@@ -214,7 +227,7 @@ mod properties {
         index
     }
 
-    /// An index shape for `gather` or `scatter_add` on `shape` along `axis`, and its values.
+    /// Generates indices for `gather` or `scatter_add` on `shape` along `axis`.
     fn index_for(shape: Vec<usize>, axis: usize) -> impl Strategy<Value = Indices> {
         let dims: Vec<BoxedStrategy<usize>> = shape
             .iter()
@@ -328,4 +341,21 @@ mod properties {
             prop_assert_eq!(stacked.to_vec(), joined.to_vec());
         }
     }
+}
+
+#[test]
+fn empty_view_past_storage_end() {
+    // Shape [4, 0] has no storage; narrowing axis 0 moves the offset past its end.
+    let e = Tensor::<f32>::zeros(&[4, 0]).narrow(0, 2, 2).unwrap();
+    assert_eq!(e.index_select(0, &[1, 0]).unwrap().shape(), &[2, 0]);
+    assert_eq!(Tensor::cat(&[&e, &e], 0).unwrap().shape(), &[4, 0]);
+    assert_eq!(Tensor::stack(&[&e, &e], 0).unwrap().shape(), &[2, 2, 0]);
+    let index = Indices::new(vec![], &[1, 0]).unwrap();
+    assert_eq!(e.gather(0, &index).unwrap().shape(), &[1, 0]);
+    assert_eq!(e.scatter_add(0, &index, &e).unwrap().shape(), &[2, 0]);
+    assert_eq!(e.split(0, 1).unwrap().len(), 2);
+    assert_eq!(
+        format!("{e}"),
+        "Tensor([[],\n        []], shape=[2, 0], dtype=f32)"
+    );
 }

@@ -26,6 +26,119 @@ fn assert_close(actual: &[f64], expected: &[f64], tol: f64) {
     }
 }
 
+/// The matrix of `tests/reference/reduce_reference.py`.
+fn reference_matrix() -> Tensor<f64> {
+    tensor!([
+        [0.5, -1.25, 3.0, 2.0],
+        [1.5, 0.25, -2.0, 4.5],
+        [-0.75, 2.5, 1.0, -3.5]
+    ])
+}
+
+#[test]
+fn numpy_reference_values() {
+    // Values printed by tests/reference/reduce_reference.py with NumPy 2.4.6.
+    let x = reference_matrix();
+    let cases: [(&str, Tensor<f64>, &[f64]); 9] = [
+        (
+            "var axis 0",
+            x.var(&[0], false).unwrap(),
+            &[
+                0.8472222222222223,
+                2.375,
+                4.222222222222222,
+                11.166666666666666,
+            ],
+        ),
+        (
+            "var axis 1",
+            x.var(&[1], false).unwrap(),
+            &[2.57421875, 5.51171875, 4.98046875],
+        ),
+        ("var all", x.var(&[], false).unwrap(), &[4.702690972222221]),
+        (
+            "logsumexp axis 0",
+            x.logsumexp(&[0], false).unwrap(),
+            &[
+                1.8874903020272,
+                2.621258739874893,
+                3.1328452337275756,
+                4.579199701291301,
+            ],
+        ),
+        (
+            "logsumexp axis 1",
+            x.logsumexp(&[1], false).unwrap(),
+            &[3.3813286012269788, 4.563495547557643, 2.734584351188607],
+        ),
+        (
+            "softmax axis 0",
+            x.softmax(0).unwrap(),
+            &[
+                0.2497011934862539,
+                0.020832130681235055,
+                0.8756005950630877,
+                0.07583467013268473,
+                0.67875821679822,
+                0.0933631323859454,
+                0.0058997504019027815,
+                0.9238554109033719,
+                0.07154058971552618,
+                0.8858047369328196,
+                0.11849965453500962,
+                0.0003099189639436,
+            ],
+        ),
+        (
+            "softmax axis 1",
+            x.softmax(1).unwrap(),
+            &[
+                0.05606023164143659,
+                0.009741807523077857,
+                0.682953433407439,
+                0.25124452742804654,
+                0.04672408317491693,
+                0.0133866739585082,
+                0.001410945054689267,
+                0.9384782978118856,
+                0.03066650227576033,
+                0.7908995177632335,
+                0.1764735360598262,
+                0.0019604439011799884,
+            ],
+        ),
+        (
+            "log_softmax axis 1",
+            x.log_softmax(1).unwrap(),
+            &[
+                -2.8813286012269788,
+                -4.631328601226978,
+                -0.38132860122697876,
+                -1.3813286012269785,
+                -3.0634955475576433,
+                -4.313495547557643,
+                -6.563495547557643,
+                -0.0634955475576434,
+                -3.484584351188607,
+                -0.23458435118860707,
+                -1.734584351188607,
+                -6.234584351188607,
+            ],
+        ),
+        (
+            "mean axis 1",
+            x.mean(&[1], false).unwrap(),
+            &[1.0625, 1.0625, -0.1875],
+        ),
+    ];
+    for (name, got, expected) in cases {
+        println!("{name}");
+        assert_close(&got.to_vec(), expected, TOL_F64);
+    }
+    assert_eq!(x.argmax(0, false).unwrap().as_slice(), &[1, 2, 0, 1]);
+    assert_eq!(x.argmin(1, false).unwrap().as_slice(), &[1, 2, 3]);
+}
+
 #[test]
 fn sum_each_axis() {
     let g = grid();
@@ -141,6 +254,22 @@ fn argmax_nan_counts_as_extreme() {
 }
 
 #[test]
+fn column_reductions_handle_nan() {
+    // Axis 0 of a 3 x 2 matrix runs the column kernels; column 0 holds a NaN.
+    let t: Tensor<f32> = tensor!([[1.0, 5.0], [f32::NAN, 7.0], [9.0, 7.0]]);
+    assert_eq!(t.argmax(0, false).unwrap().as_slice(), &[1, 1]);
+    assert_eq!(t.argmin(0, false).unwrap().as_slice(), &[1, 0]);
+    let max = t.max(&[0], false).unwrap().to_vec();
+    assert!(max[0].is_nan());
+    assert_eq!(max[1], 7.0);
+    let min = t.min(&[0], false).unwrap().to_vec();
+    assert!(min[0].is_nan());
+    assert_eq!(min[1], 5.0);
+    let lse = t.logsumexp(&[0], false).unwrap().to_vec();
+    assert!(lse[0].is_nan());
+}
+
+#[test]
 fn reduce_transposed_input() {
     let g = grid().t().unwrap(); // [[0, 3], [1, 4], [2, 5]]
     assert_eq!(g.sum(&[1], false).unwrap().to_vec(), vec![3.0, 5.0, 7.0]);
@@ -201,7 +330,8 @@ mod properties {
     /// Tolerance for sums of at most a few hundred values of magnitude below 10.
     const TOL: f64 = 1e-9;
 
-    /// A base shape (rank 0 to 4, sizes 0 to 5) with small integer values, so ties happen.
+    /// Generates a tensor of rank 0 to 4 and sizes 0 to 5 with small integer values, so that
+    /// ties happen.
     fn base() -> impl Strategy<Value = Tensor<f64>> {
         prop::collection::vec(prop_oneof![1 => Just(0usize), 8 => 1usize..=5], 0..=4).prop_flat_map(
             |shape| {
@@ -250,7 +380,8 @@ mod properties {
         }
     }
 
-    /// The values of each output group, in row-major order, and the output shape.
+    /// Collects the values that reduce into each output, in row-major order, and returns them
+    /// with the output shape.
     fn groups(t: &Tensor<f64>, reduced: &[bool], keepdim: bool) -> (Vec<Vec<f64>>, Vec<usize>) {
         let shape = t.shape();
         let out_shape: Vec<usize> = (0..shape.len())
@@ -339,6 +470,58 @@ mod properties {
         }
 
         #[test]
+        fn f32_rows_match_f64_reference(
+            rows in 1usize..4,
+            len in 1usize..70,
+            seed in any::<u64>(),
+            transpose in any::<bool>(),
+        ) {
+            // Row lengths around the 8 lanes of f32x8 and the 32-element accumulator block.
+            let values: Vec<f32> = (0..rows * len)
+                .map(|i| {
+                    let mixed = (i as u64 + 1).wrapping_mul(seed | 1).rotate_left(17);
+                    (mixed % 20_001) as f32 / 100.0 - 100.0
+                })
+                .collect();
+            let t = Tensor::from_vec(values.clone(), &[rows, len]).unwrap();
+            // Reducing axis 1 of `t` runs the SIMD rows; axis 0 of `t.t()` reads the same rows
+            // through the transposed layout.
+            let (source, axis) = if transpose { (t.t().unwrap(), 0) } else { (t, 1) };
+            let sum = source.sum(&[axis], false).unwrap().to_vec();
+            let max = source.max(&[axis], false).unwrap().to_vec();
+            let var = source.var(&[axis], false).unwrap().to_vec();
+            let argmin = source.argmin(axis, false).unwrap();
+            let lse = source.logsumexp(&[axis], false).unwrap().to_vec();
+            let soft = source.softmax(axis).unwrap().contiguous();
+            let soft = if transpose { soft.t().unwrap().to_vec() } else { soft.to_vec() };
+            for r in 0..rows {
+                let row = &values[r * len..(r + 1) * len];
+                let exact: f64 = row.iter().map(|&x| f64::from(x)).sum();
+                let bound = 1e-5 * row.iter().map(|&x| f64::from(x.abs())).sum::<f64>() + 1e-4;
+                prop_assert!((f64::from(sum[r]) - exact).abs() <= bound, "sum {} vs {}", sum[r], exact);
+                let top = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+                prop_assert_eq!(max[r], top);
+                let mean = exact / len as f64;
+                let exact_var = row.iter().map(|&x| (f64::from(x) - mean).powi(2)).sum::<f64>() / len as f64;
+                prop_assert!((f64::from(var[r]) - exact_var).abs() <= 1e-4 * (1.0 + exact_var));
+                let low = row.iter().copied().fold(f32::INFINITY, f32::min);
+                prop_assert_eq!(argmin.as_slice()[r], row.iter().position(|&x| x == low).unwrap());
+
+                // The f32 `exp` is vectorised; compare with f64 within a few units in the last
+                // place of each term.
+                let top = f64::from(top);
+                let terms: Vec<f64> = row.iter().map(|&x| (f64::from(x) - top).exp()).collect();
+                let total: f64 = terms.iter().sum();
+                let exact_lse = top + total.ln();
+                prop_assert!((f64::from(lse[r]) - exact_lse).abs() <= 1e-5 * (1.0 + exact_lse.abs()));
+                for (i, term) in terms.iter().enumerate() {
+                    let p = f64::from(soft[r * len + i]);
+                    prop_assert!((p - term / total).abs() <= 1e-6, "softmax {} vs {}", p, term / total);
+                }
+            }
+        }
+
+        #[test]
         fn argmax_matches_naive_loop(
             t in base(),
             kind in 0u8..7,
@@ -406,8 +589,11 @@ fn irregular(len: usize) -> Vec<f32> {
 
 #[test]
 fn results_independent_of_thread_count() {
-    let t = Tensor::from_vec(irregular(300 * 700), &[300, 700]).unwrap();
-    let long = Tensor::from_vec(irregular(200_003), &[200_003]).unwrap();
+    // Both inputs are above the threshold from which reductions use threads (2^21).
+    let t = Tensor::from_vec(irregular(1100 * 2000), &[1100, 2000]).unwrap();
+    let long = Tensor::from_vec(irregular(2_200_003), &[2_200_003]).unwrap();
+    // One block of 300 columns: the column kernels cut it into narrower blocks on threads.
+    let tall = Tensor::from_vec(irregular(7500 * 300), &[7500, 300]).unwrap();
     let run = |threads: usize| {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
@@ -417,6 +603,9 @@ fn results_independent_of_thread_count() {
             let mut bits = Vec::new();
             for result in [
                 t.sum(&[0], false).unwrap(),
+                t.max(&[0], false).unwrap(),
+                tall.sum(&[0], false).unwrap(),
+                tall.var(&[0], false).unwrap(),
                 t.sum(&[1], false).unwrap(),
                 t.var(&[0], false).unwrap(),
                 t.logsumexp(&[1], false).unwrap(),
@@ -460,6 +649,17 @@ fn softmax_nan_and_inf_lanes() {
 }
 
 #[test]
+fn softmax_columns_with_nan_and_inf() {
+    // Axis 0 runs the block kernel: column 0 holds NaN, column 1 holds +inf.
+    let t: Tensor<f64> = tensor!([[f64::NAN, f64::INFINITY, 1.0], [0.0, 0.0, 1.0]]);
+    for s in [t.softmax(0).unwrap(), t.log_softmax(0).unwrap()] {
+        let s = s.to_vec();
+        assert!([s[0], s[1], s[3], s[4]].iter().all(|v| v.is_nan()), "{s:?}");
+        assert!(s[2].is_finite() && s[5].is_finite(), "{s:?}");
+    }
+}
+
+#[test]
 fn softmax_columns_with_neg_inf() {
     // Axis 0 of a 2 x 3 matrix: column 0 is all -inf, the others are ordinary.
     let n = f64::NEG_INFINITY;
@@ -472,4 +672,16 @@ fn softmax_columns_with_neg_inf() {
     assert!((l[1] + 2f64.ln()).abs() < 1e-15);
     assert_eq!(l[2], 0.0);
     assert_eq!(l[5], n);
+}
+
+#[test]
+fn empty_view_past_storage_end() {
+    // Shape [4, 0] has no storage; narrowing axis 0 moves the offset past its end.
+    let e = Tensor::<f32>::zeros(&[4, 0]).narrow(0, 2, 2).unwrap();
+    assert_eq!(e.sum(&[1], false).unwrap().shape(), &[2]);
+    assert_eq!(e.sum(&[0], false).unwrap().shape(), &[0]);
+    assert_eq!(e.sum_all(), 0.0);
+    assert!(e.max(&[1], false).is_err());
+    assert_eq!(e.softmax(1).unwrap().shape(), &[2, 0]);
+    assert_eq!(e.log_softmax(0).unwrap().shape(), &[2, 0]);
 }

@@ -1,6 +1,6 @@
 //! Elementwise operations of two variables with NumPy broadcasting, and `where_cond`.
 //!
-//! A rule first computes each input's gradient at the output's shape; the shared helper then
+//! A rule first computes each input's gradient at the output's shape. The shared helper then
 //! sums it back to that input's own shape ([`sum_to_shape`]), because a broadcast input element
 //! fed every output element along the broadcast axes.
 //!
@@ -15,8 +15,8 @@ use crate::{Result, Tape, Var};
 /// The gradients of a binary op's two inputs at the output's shape.
 type PairGrads<T> = (Option<Tensor<T>>, Option<Tensor<T>>);
 
-/// Records a two-input op; `rule(g, tracked)` returns both input gradients at the output shape
-/// (`None` for an untracked input), and the helper reduces them to the input shapes.
+/// Records a two-input op. `rule(g, tracked)` returns both input gradients at the output shape
+/// (`None` for an untracked input), and this helper reduces them to the input shapes.
 fn record_binary<T: Element>(
     op: &'static str,
     a: &Var<T>,
@@ -42,7 +42,7 @@ fn when<T: Element>(
     Ok(if needed { Some(f()?) } else { None })
 }
 
-/// The share of the gradient that `a` receives in `maximum(a, b)` (`prefer_a` = `a > b`) or
+/// Computes the share of the gradient that `a` receives in `maximum(a, b)` (`prefer_a` = `a > b`) or
 /// `minimum(a, b)` (`prefer_a` = `a < b`): 1 where `a` wins, 1/2 at ties, 0 where `b` wins.
 fn winner_share<T: Element>(
     a: &Tensor<T>,

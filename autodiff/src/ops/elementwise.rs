@@ -39,8 +39,9 @@ impl<T: Element> Var<T> {
         record_unary("ln", self, x.ln(), move |g| Ok(g.div(&x)?))
     }
 
-    /// Returns `sqrt(x)`. At `x = 0` the gradient is `g * inf` (0 where `g = 0`); see the
-    /// module doc.
+    /// Returns `sqrt(x)`. At `x = 0` the derivative is +infinity, so that element's gradient is
+    /// `g * inf`, or 0 where the upstream gradient `g` is 0 (never NaN). Other elements are not
+    /// affected.
     pub fn sqrt(&self) -> Result<Var<T>> {
         let y = self.value().sqrt();
         let saved = y.clone();
@@ -137,7 +138,7 @@ impl<T: Element> Var<T> {
     /// is 0 outside.
     ///
     /// # Errors
-    /// [`AutodiffError::Tensor`] when `min > max`.
+    /// [`AutodiffError::Tensor`](crate::AutodiffError::Tensor) when `min > max`.
     pub fn clamp(&self, min: T, max: T) -> Result<Var<T>> {
         let x = self.value().clone();
         let y = x.clamp(min, max)?;

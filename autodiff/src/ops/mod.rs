@@ -1,5 +1,5 @@
-//! Differentiable operations on [`Var`], one file per family. Each file holds the forward
-//! recording and the backward rules side by side; every rule states its derivative in a
+//! Differentiable operations on [`Var`], one file per family. Each file contains the forward
+//! recording and the backward rules side by side, and every rule states its derivative in a
 //! one-line comment.
 
 mod binary;
@@ -8,6 +8,7 @@ mod index;
 mod join;
 mod matmul;
 mod norm;
+mod operators;
 mod reduce;
 mod softmax;
 mod view;

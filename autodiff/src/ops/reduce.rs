@@ -54,8 +54,8 @@ impl Reduction {
         Ok(self.kept(t)?.broadcast_to(&self.input_shape)?)
     }
 
-    /// The tensor calls take an empty axis list as "every axis", which is also what a rank-0
-    /// input reduces over, so the resolved list can be passed on unchanged.
+    /// Returns the resolved axes. An empty list (rank-0 input) means "every axis" to the tensor
+    /// calls, which is the right reduction for a scalar, so it is passed on unchanged.
     fn axes(&self) -> &[isize] {
         &self.axes
     }

@@ -1,7 +1,8 @@
 //! Views: reshape, permute, transpose, narrow, slice, flip, select, broadcast, squeeze,
-//! unsqueeze, flatten. The forward pass builds a view without copying; the backward pass sends
-//! the gradient back through the inverse view, or scatters it into zeros where the view drops
-//! elements (narrow, slice, select) and sums it where the view repeats them (broadcast).
+//! unsqueeze, flatten. The forward pass builds a view without copying. The backward pass sends
+//! the gradient back through the inverse view. Where the view drops elements (narrow, slice,
+//! select) it scatters the gradient into zeros, and where the view repeats them (broadcast) it
+//! sums the copies.
 
 use tensor::{Element, Tensor};
 

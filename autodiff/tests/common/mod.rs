@@ -1,7 +1,7 @@
 //! Shared strategies and helpers for the gradient property tests.
 //!
-//! Every property builds random inputs (ranks 0 to 4, sizes 1 to 3 so that size-1 axes and
-//! broadcasting appear often), lays some of them out non-contiguously, applies one operation,
+//! Every property builds random inputs with ranks 0 to 4 and sizes 1 to 3, so size-1 axes and
+//! broadcasting appear often. It lays some inputs out non-contiguously, applies one operation,
 //! and checks the gradient of a randomly weighted sum of the output against finite differences.
 //! The random weights make the upstream gradient differ per element, so a rule that ignores it
 //! or mixes elements up fails.
@@ -44,12 +44,12 @@ pub fn arb_arrangement() -> impl Strategy<Value = Arrangement> {
     ]
 }
 
-/// A shape of rank `min_rank..=max_rank` with sizes 1 to 3.
+/// Generates a shape of rank `min_rank..=max_rank` with sizes 1 to 3.
 pub fn arb_shape(min_rank: usize, max_rank: usize) -> impl Strategy<Value = Vec<usize>> {
     prop::collection::vec(1usize..=3, min_rank..=max_rank)
 }
 
-/// A shape that broadcasts to `shape`: some leading axes dropped, some sizes set to 1.
+/// Generates a shape that broadcasts to `shape`: some leading axes dropped, some sizes set to 1.
 pub fn arb_broadcast_of(shape: Vec<usize>) -> impl Strategy<Value = Vec<usize>> {
     let rank = shape.len();
     (
@@ -107,7 +107,7 @@ pub fn arrange(data: Vec<f64>, shape: &[usize], arrangement: Arrangement) -> Ten
     }
 }
 
-/// A tensor of `shape` with values from `values`, in a random arrangement.
+/// Generates a tensor of `shape` with values from `values`, in a random arrangement.
 pub fn arb_tensor(
     shape: Vec<usize>,
     values: impl Strategy<Value = f64> + Clone + 'static,
@@ -117,7 +117,7 @@ pub fn arb_tensor(
         .prop_map(move |(data, arrangement)| arrange(data, &shape, arrangement))
 }
 
-/// A tensor of random shape (rank `min_rank..=max_rank`) with values from `values`.
+/// Generates a tensor of random shape (rank `min_rank..=max_rank`) with values from `values`.
 pub fn arb_any_tensor(
     min_rank: usize,
     max_rank: usize,
@@ -126,7 +126,7 @@ pub fn arb_any_tensor(
     arb_shape(min_rank, max_rank).prop_flat_map(move |shape| arb_tensor(shape, values.clone()))
 }
 
-/// A tensor of `shape` whose values differ pairwise by at least 0.05, so max, min and sorting
+/// Generates a tensor of `shape` whose values differ pairwise by at least 0.05, so max, min and sorting
 /// have no ties that a finite-difference step could cross.
 pub fn arb_distinct_tensor(shape: Vec<usize>) -> impl Strategy<Value = Tensor<f64>> {
     let count = shape.iter().product::<usize>();

@@ -50,22 +50,22 @@ impl Indices {
         Indices { data, shape }
     }
 
-    /// The size of each axis.
+    /// Returns the size of each axis.
     pub fn shape(&self) -> &[usize] {
         &self.shape
     }
 
-    /// The number of axes.
+    /// Returns the number of axes.
     pub fn rank(&self) -> usize {
         self.shape.len()
     }
 
-    /// The number of indices.
+    /// Returns the number of indices.
     pub fn num_elements(&self) -> usize {
         self.data.len()
     }
 
-    /// The indices in row-major order.
+    /// Returns the indices in row-major order.
     pub fn as_slice(&self) -> &[usize] {
         &self.data
     }
@@ -185,6 +185,16 @@ impl<T: Element> Tensor<T> {
     /// Reads `self` at the positions given by `index` along `axis`, as `torch.gather`.
     ///
     /// The output has the shape of `index`. See the module doc for the formula.
+    ///
+    /// ```
+    /// use tensor::{tensor, Indices, Tensor};
+    ///
+    /// // Pick one column per row, as a classification loss picks the target class.
+    /// let scores: Tensor<f32> = tensor!([[0.1, 0.7, 0.2], [0.5, 0.3, 0.2]]);
+    /// let targets = Indices::new(vec![1, 0], &[2, 1])?;
+    /// assert_eq!(scores.gather(1, &targets)?.to_vec(), vec![0.7, 0.5]);
+    /// # Ok::<(), tensor::TensorError>(())
+    /// ```
     ///
     /// # Errors
     /// [`TensorError::InvalidAxis`] for a bad axis, [`TensorError::ShapeMismatch`] when the

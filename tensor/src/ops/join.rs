@@ -10,8 +10,20 @@ use crate::{Element, Result, Tensor, TensorError};
 impl<T: Element> Tensor<T> {
     /// Concatenates tensors along an existing `axis`.
     ///
-    /// All tensors need the same rank and the same sizes on every axis but `axis`; the output's
+    /// All tensors need the same rank and the same sizes on every axis but `axis`. The output's
     /// size along `axis` is the sum of theirs.
+    ///
+    /// ```
+    /// use tensor::{tensor, Tensor};
+    ///
+    /// let a: Tensor<f32> = tensor!([[1.0, 2.0]]);
+    /// let b: Tensor<f32> = tensor!([[3.0, 4.0], [5.0, 6.0]]);
+    /// let c = Tensor::cat(&[&a, &b], 0)?;
+    /// assert_eq!(c.shape(), &[3, 2]);
+    /// let parts = c.split_sizes(0, &[1, 2])?;
+    /// assert_eq!(parts[1].to_vec(), b.to_vec());
+    /// # Ok::<(), tensor::TensorError>(())
+    /// ```
     ///
     /// # Errors
     /// [`TensorError::InvalidArgument`] for an empty list, [`TensorError::InvalidAxis`] for a bad

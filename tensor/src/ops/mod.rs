@@ -15,6 +15,7 @@
 pub mod arith;
 pub mod binary;
 pub mod compare;
+mod exp_simd;
 pub mod index;
 pub mod inplace;
 pub mod join;

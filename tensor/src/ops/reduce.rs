@@ -24,7 +24,7 @@ use crate::ops::reduce_plan::Plan;
 use crate::shape::normalize_axis;
 use crate::{Element, Result, Tensor, TensorError};
 
-pub use crate::ops::reduce_plan::PARALLEL_THRESHOLD;
+pub use crate::ops::reduce_plan::{PARALLEL_THRESHOLD, PARALLEL_THRESHOLD_EXP};
 
 /// Returns an error when a reduction without identity meets zero elements.
 fn check_not_empty(op: &'static str, plan_len: usize, shape: &[usize]) -> Result<()> {
@@ -62,6 +62,16 @@ impl<T: Element> Tensor<T> {
     ///
     /// The output drops the reduced axes, or keeps them with size 1 when `keepdim` is true.
     /// A sum of zero elements is 0.
+    ///
+    /// ```
+    /// use tensor::{tensor, Tensor};
+    ///
+    /// let m: Tensor<f32> = tensor!([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]);
+    /// assert_eq!(m.sum(&[1], false)?.to_vec(), vec![6.0, 15.0]);
+    /// assert_eq!(m.sum(&[0], true)?.shape(), &[1, 3]);
+    /// assert_eq!(m.sum(&[], false)?.to_scalar()?, 21.0);
+    /// # Ok::<(), tensor::TensorError>(())
+    /// ```
     ///
     /// # Errors
     /// [`TensorError::InvalidAxis`] or [`TensorError::RepeatedAxis`] for bad axes.

@@ -9,6 +9,8 @@
 //!
 //! The drivers guarantee that `max`, `min`, `argmax` and `argmin` never get zero elements.
 
+use crate::ops::exp_simd;
+use crate::ops::reduce_plan;
 use crate::ops::reduce_simd as simd;
 use crate::Element;
 
@@ -16,6 +18,9 @@ use crate::Element;
 pub(crate) trait Reducer<T: Element>: Sync {
     /// The type of one result: `T`, or `usize` for the index reductions.
     type Output: Copy + Send + Sync + Default;
+
+    /// Number of input elements from which the reduction runs on several threads.
+    const PARALLEL_THRESHOLD: usize = reduce_plan::PARALLEL_THRESHOLD;
 
     /// Reduces one contiguous row.
     fn row(&self, row: &[T]) -> Self::Output;
@@ -141,19 +146,14 @@ pub(crate) struct LogSumExp;
 
 impl<T: Element> Reducer<T> for LogSumExp {
     type Output = T;
+    const PARALLEL_THRESHOLD: usize = reduce_plan::PARALLEL_THRESHOLD_EXP;
 
     fn row(&self, row: &[T]) -> T {
         let m = simd::extreme(row, true);
         if !m.is_finite() {
             return m;
         }
-        // NOTE: `exp` stays scalar because the vector `exp` of `wide` is an approximation
-        // whose error bound is not documented.
-        let mut total = T::ZERO;
-        for &x in row {
-            total += (x - m).exp();
-        }
-        m + total.ln()
+        m + exp_simd::sum_exp_shifted(row, m).ln()
     }
 
     fn columns(&self, block: &[T], len: usize, stride: usize, out: &mut [T]) {

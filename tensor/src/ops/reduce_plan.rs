@@ -21,7 +21,8 @@
 //! # Threads
 //!
 //! Rows, and column blocks of [`COLUMN_BLOCK`] outputs, are independent units of work that run
-//! on several threads above [`PARALLEL_THRESHOLD`] input elements. Each output is computed by
+//! on several threads from [`PARALLEL_THRESHOLD`] input elements on (or
+//! [`PARALLEL_THRESHOLD_EXP`] for kernels that call `exp`). Each output is computed by
 //! one kernel call whatever the number of threads, so results do not depend on it.
 
 use rayon::prelude::*;
@@ -32,10 +33,23 @@ use crate::{Element, Layout, Result, Tensor};
 
 use super::reduce_kernels::Reducer;
 
-/// Number of input elements above which a reduction runs on several threads.
+/// Number of input elements from which the reductions without `exp` (sum, mean, max, min,
+/// var, argmax, argmin) run on several threads.
 ///
-/// NOTE: an estimate; see the crate's benchmarks for the measurement that should set it.
-pub const PARALLEL_THRESHOLD: usize = 1 << 15;
+/// Measured with `examples/reduce_timing.rs` (threshold set to 0) on a 2-core x86-64 machine
+/// that other jobs kept at a load average of about 14. In two runs, summing rows of 256 `f32`
+/// on two threads was slower than on one up to 2^21 elements and faster at 2^22.
+/// NOTE: that machine was too loaded for a precise crossover; re-measure on a quiet one.
+pub const PARALLEL_THRESHOLD: usize = 1 << 21;
+
+/// Number of input elements from which the kernels that call `exp` on every element
+/// (`logsumexp`, `softmax`, `log_softmax`) run on several threads.
+///
+/// NOTE: an estimate. On the loaded machine of [`PARALLEL_THRESHOLD`], one `f32` element of
+/// these kernels cost about 1.3 ns on one thread against 0.1 ns for a sum, so they should pay
+/// for threads at about a tenth of its size. The direct measurement was too noisy to say more:
+/// two threads were slower at every size up to 2^17 and gave mixed results above.
+pub const PARALLEL_THRESHOLD_EXP: usize = 1 << 18;
 
 /// Number of columns reduced together by one column-kernel call, so that the running results
 /// (4 KiB of `f32`) stay in the L1 cache.
@@ -104,23 +118,7 @@ impl<T: Element> Plan<T> {
         };
 
         let kept_order: Vec<usize> = order.iter().copied().filter(|&a| !is_reduced(a)).collect();
-        let restore = if kept_order.windows(2).all(|w| w[0] < w[1]) {
-            None
-        } else {
-            let mut sorted = kept_order.clone();
-            sorted.sort_unstable();
-            let permutation = sorted
-                .iter()
-                .map(|a| {
-                    kept_order
-                        .iter()
-                        .position(|b| b == a)
-                        .expect("sorted holds the same axes as kept_order")
-                })
-                .collect();
-            let kept_sizes = kept_order.iter().map(|&a| shape[a]).collect();
-            Some((kept_sizes, permutation))
-        };
+        let restore = restoring_permutation(&kept_order, shape);
 
         Ok(Plan {
             source,
@@ -150,7 +148,7 @@ impl<T: Element> Plan<T> {
             .source
             .as_slice()
             .expect("the planner always builds a contiguous source");
-        let parallel = data.len() >= PARALLEL_THRESHOLD;
+        let parallel = data.len() >= R::PARALLEL_THRESHOLD;
 
         let out = if self.inner == 1 {
             if parallel && self.outer > 1 {
@@ -174,6 +172,10 @@ impl<T: Element> Plan<T> {
 
     /// Runs the column kernel over every `len x inner` block, in blocks of [`COLUMN_BLOCK`]
     /// columns.
+    ///
+    /// NOTE: a lone block narrower than [`COLUMN_BLOCK`] runs on one thread however long it
+    /// is. Cutting it into narrower blocks, one per thread, made column sums of 2^21 and 2^22
+    /// `f32` about four times slower in `examples/reduce_timing.rs` on the loaded 2-core machine.
     fn run_columns<R: Reducer<T>>(
         &self,
         reducer: &R,
@@ -235,6 +237,30 @@ fn working_order<T: Element>(tensor: &Tensor<T>) -> (Tensor<T>, Vec<usize>) {
         copy.offset(),
     );
     (copy.with_layout(layout), order)
+}
+
+/// Returns the sizes of the kept axes in working order and the permutation that puts them back
+/// in input order, or `None` when they already are in input order.
+fn restoring_permutation(
+    kept_order: &[usize],
+    shape: &[usize],
+) -> Option<(Vec<usize>, Vec<usize>)> {
+    if kept_order.windows(2).all(|w| w[0] < w[1]) {
+        return None;
+    }
+    let mut sorted = kept_order.to_vec();
+    sorted.sort_unstable();
+    let permutation = sorted
+        .iter()
+        .map(|a| {
+            kept_order
+                .iter()
+                .position(|b| b == a)
+                .expect("`sorted` contains the same axes as `kept_order`")
+        })
+        .collect();
+    let kept_sizes = kept_order.iter().map(|&a| shape[a]).collect();
+    Some((kept_sizes, permutation))
 }
 
 /// Merges runs of kept and reduced axes and returns `(outer, len, inner)` when there is at

@@ -1,11 +1,12 @@
 //! SIMD row kernels for the reductions, with the scalar reference path they are tested against.
 //!
-//! A row is split into fixed chunks of [`CHUNK`] elements. Within a chunk, `ACCUMULATORS` vector
-//! registers of `LANES` lanes (8 for `f32x8`, 4 for `f64x4`) each take every
-//! `ACCUMULATORS`-th vector, so several additions are in flight at once; the registers are then
-//! added lane by lane in a fixed order, and the elements that fill no whole vector are added
-//! last. The chunk partial sums are added in chunk order. Chunks are the unit of parallel work
-//! for long rows, and because their boundaries do not depend on the thread count, neither does
+//! A row is split into fixed chunks of [`CHUNK`] elements. A chunk is read as vectors of
+//! `LANES` lanes (8 for `f32x8`, 4 for `f64x4`) into four accumulators: accumulator `j` adds
+//! vectors `j, j + 4, j + 8, ...`, so that four additions are in flight at once. The vectors
+//! after the last full group of four go to accumulator 0. The accumulators are then added in a
+//! fixed order, their lanes from first to last, and the elements that fill no whole vector
+//! last. The chunk partial sums are added in chunk order. Chunks are also the unit of parallel
+//! work for long rows. Because their boundaries do not depend on the thread count, neither does
 //! the result.
 //!
 //! The vector sum adds in a different order than the scalar loop, so the two agree to rounding,
@@ -22,10 +23,9 @@ use crate::Element;
 /// Number of elements summed into one partial sum; also the unit of parallel work.
 pub(crate) const CHUNK: usize = 1 << 14;
 
-/// Row length above which the chunks of one row are summed on several threads.
-///
-/// NOTE: an estimate (four chunks), not a measurement.
-const PARALLEL_ROW: usize = 4 * CHUNK;
+/// Row length from which the chunks of one row are summed on several threads: the threshold
+/// of the reductions, whose measurement is described there.
+const PARALLEL_ROW: usize = crate::ops::reduce_plan::PARALLEL_THRESHOLD;
 
 /// Number of vector accumulators per kernel.
 const ACCUMULATORS: usize = 4;
@@ -199,7 +199,7 @@ fn squared_deviations_chunk<T: Element>(chunk: &[T], center: T) -> T {
 /// Applies `chunk_sum` to each fixed chunk of `row` (on several threads for long rows) and adds
 /// the partial sums in chunk order.
 fn chunked_sum<T: Element>(row: &[T], chunk_sum: impl Fn(&[T]) -> T + Sync) -> T {
-    let partials: Vec<T> = if row.len() > PARALLEL_ROW {
+    let partials: Vec<T> = if row.len() >= PARALLEL_ROW {
         row.par_chunks(CHUNK).map(&chunk_sum).collect()
     } else {
         row.chunks(CHUNK).map(&chunk_sum).collect()

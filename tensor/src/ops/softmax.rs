@@ -14,21 +14,23 @@
 //! `log_softmax` -inf everywhere (no probability mass at all), never NaN. A lane that contains
 //! NaN or +inf gives NaN everywhere.
 //!
-//! When the axis is the last one, each lane is a contiguous row: the maximum uses the SIMD
-//! kernel of the reductions, and rows run on several threads for large inputs. Otherwise the
-//! input is a stack of `len x inner` blocks whose columns are the lanes; the block kernel walks
-//! each block row by row, so memory is read in order.
+//! When the axis is the last one, each lane is a contiguous row: the maximum and, for `f32`,
+//! the `exp` use SIMD kernels (`reduce_simd.rs`, `exp_simd.rs`), and rows run on several
+//! threads for large inputs. Otherwise the
+//! input is a stack of `len x inner` blocks whose columns are the lanes. The block kernel walks
+//! each block row by row, so it reads memory in order.
 
 use rayon::prelude::*;
 
+use crate::ops::exp_simd;
 use crate::ops::index::{row_major, split_at_axis};
-use crate::ops::reduce::PARALLEL_THRESHOLD;
+use crate::ops::reduce::PARALLEL_THRESHOLD_EXP;
 use crate::ops::reduce_kernels::{Extreme, Reducer};
 use crate::ops::reduce_simd;
 use crate::shape::normalize_axis;
 use crate::{Element, Result, Tensor};
 
-/// Which of the two outputs a kernel writes.
+/// The output a kernel writes: probabilities or their logarithms.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Form {
     Softmax,
@@ -36,7 +38,7 @@ enum Form {
 }
 
 impl Form {
-    /// The value of every entry of a lane of all -inf.
+    /// Returns the value of every entry of a lane of all -inf.
     fn empty_lane_value<T: Element>(self) -> T {
         match self {
             Form::Softmax => T::ZERO,
@@ -81,13 +83,24 @@ fn row_kernel<T: Element>(row: &mut [T], form: Form) {
         row.fill(form.empty_lane_value());
         return;
     }
-    let mut total = T::ZERO;
-    for x in row.iter_mut() {
-        total += form.shift(x, m);
+    if !m.is_finite() {
+        // NaN or +inf in the lane: the shift by `m` is undefined.
+        row.fill(T::from_f64(f64::NAN));
+        return;
     }
-    let finisher = form.finisher(total);
-    for x in row.iter_mut() {
-        form.finish(x, finisher);
+    match form {
+        Form::Softmax => {
+            let scale = T::ONE / exp_simd::exp_shifted_inplace(row, m);
+            for x in row.iter_mut() {
+                *x *= scale;
+            }
+        }
+        Form::LogSoftmax => {
+            let log_total = exp_simd::sum_exp_shifted(row, m).ln();
+            for x in row.iter_mut() {
+                *x = *x - m - log_total;
+            }
+        }
     }
 }
 
@@ -121,6 +134,14 @@ impl<T: Element> Tensor<T> {
     ///
     /// The output has the shape of `self`. See the module doc for stability and -inf lanes.
     ///
+    /// ```
+    /// use tensor::{tensor, Tensor};
+    ///
+    /// let logits: Tensor<f32> = tensor!([1000.0, 1000.0, 0.0]);
+    /// assert_eq!(logits.softmax(0)?.to_vec(), vec![0.5, 0.5, 0.0]);
+    /// # Ok::<(), tensor::TensorError>(())
+    /// ```
+    ///
     /// # Errors
     /// [`crate::TensorError::InvalidAxis`] for a bad axis.
     pub fn softmax(&self, axis: isize) -> Result<Tensor<T>> {
@@ -148,7 +169,7 @@ impl<T: Element> Tensor<T> {
         // Blocks, and rows within them, are independent, so threads share them out whole.
         // NOTE: a single block (`outer == 1`, `inner > 1`) always runs on one thread.
         let block = len * inner;
-        let parallel = data.len() >= PARALLEL_THRESHOLD;
+        let parallel = data.len() >= PARALLEL_THRESHOLD_EXP;
         let run_block = |block_data: &mut [T]| {
             if inner == 1 {
                 row_kernel(block_data, form);
