@@ -33,7 +33,7 @@ use crate::{Module, ModuleExt, NnError, Optimizer, Result, StateDict};
 /// means a corrupt length field.
 const MAX_HEADER_BYTES: u64 = 100_000_000;
 
-/// The safetensors name of an element type.
+/// Returns the safetensors name of an element type.
 fn dtype_tag(dtype: DType) -> &'static str {
     match dtype {
         DType::F32 => "F32",

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::{NnError, Result};
 
-/// What the training loop should do after an epoch.
+/// The action the training loop takes after an epoch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StopDecision {
     /// The loss improved: this epoch is the new best (save its weights).

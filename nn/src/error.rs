@@ -28,7 +28,7 @@ pub enum NnError {
     InvalidArgument {
         /// The operation or constructor that failed.
         op: &'static str,
-        /// What is wrong and what to do.
+        /// The problem and the fix.
         message: String,
     },
     /// A tensor has a shape the operation cannot use.
@@ -72,7 +72,7 @@ pub enum NnError {
         op: &'static str,
         /// The file involved.
         path: PathBuf,
-        /// What is wrong with it.
+        /// The problem found in the file.
         message: String,
     },
     /// A checkpoint does not match the model or optimizer it is loaded into. Every mismatch is

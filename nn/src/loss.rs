@@ -101,7 +101,7 @@ fn weighted_nll<T: Element>(
     }
 
     let mut weights = vec![T::ZERO; rows * classes];
-    let mut kept = 0usize;
+    let mut kept_rows = 0usize;
     let smooth = T::from_f64(eps / classes as f64);
     let on_target = T::from_f64(1.0 - eps);
     for (row, &target) in targets.iter().enumerate() {
@@ -117,16 +117,16 @@ fn weighted_nll<T: Element>(
         let q = &mut weights[row * classes..(row + 1) * classes];
         q.iter_mut().for_each(|w| *w = smooth);
         q[target] += on_target;
-        kept += 1;
+        kept_rows += 1;
     }
     let tape = log_probs.tape();
-    if kept == 0 {
+    if kept_rows == 0 {
         return Ok(tape.constant(Tensor::scalar(T::ZERO)));
     }
 
     let q = tape.constant(Tensor::from_vec(weights, shape)?);
     let total = log_probs.mul(&q)?.sum(&[], false)?;
-    Ok(total.mul_scalar(T::from_f64(-1.0 / kept as f64))?)
+    Ok(total.mul_scalar(T::from_f64(-1.0 / kept_rows as f64))?)
 }
 
 /// Returns the mean squared error `mean((prediction - target)^2)` over all elements; the

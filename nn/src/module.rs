@@ -1,9 +1,9 @@
 //! The [`Module`] trait that every layer implements, and [`ModuleExt`], the helpers built on it.
 //!
 //! A module maps an input variable to an output variable on a tape and lists its parameters
-//! under stable, hierarchical names: a `Linear` has `weight` and `bias`; inside a `Sequential`
-//! at position 2 they become `2.weight` and `2.bias`; a model that stores that `Sequential` in
-//! a field named `encoder` reports `encoder.2.weight`. The same names key the optimizer state
+//! under stable, hierarchical names. A `Linear` has `weight` and `bias`. Inside a `Sequential`
+//! at position 2 they become `2.weight` and `2.bias`, and a model that stores that `Sequential`
+//! in a field named `encoder` reports `encoder.2.weight`. The same names key the optimizer state
 //! and the checkpoint entries, so a checkpoint written by one run loads into the next.
 //!
 //! A training step reads:

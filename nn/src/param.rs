@@ -1,8 +1,8 @@
 //! [`Param`]: a trainable tensor with a process-wide unique key.
 //!
-//! The key ties the parameter to its leaf on a [`Tape`]: [`Param::var`] binds the value with
-//! [`Tape::leaf_keyed`], so a weight used at every time step of a recurrent network is one leaf
-//! whose gradient, summed over all uses, is found with `Gradients::get_key(param.key())`.
+//! The key ties the parameter to its leaf on a [`Tape`]. [`Param::var`] binds the value with
+//! [`Tape::leaf_keyed`], so a weight used at every time step of a recurrent network is one leaf.
+//! Its gradient, summed over all uses, is `Gradients::get_key(param.key())`.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 

@@ -136,12 +136,12 @@ fn run_fused<C: RecurrentCell<f64>>(cell: &C) -> (Vec<f64>, Option<Vec<f64>>) {
     (h, c)
 }
 
-fn assert_close(got: &[f64], expected: &[f64], what: &str) {
-    assert_eq!(got.len(), expected.len(), "{what}");
+fn assert_close(got: &[f64], expected: &[f64], label: &str) {
+    assert_eq!(got.len(), expected.len(), "{label}");
     for (k, (g, e)) in got.iter().zip(expected).enumerate() {
         assert!(
             (g - e).abs() < VALUE_TOL,
-            "{what}[{k}]: got {g}, expected {e}"
+            "{label}[{k}]: got {g}, expected {e}"
         );
     }
 }
@@ -306,7 +306,7 @@ fn step_loss<C: RecurrentCell<f64>>(
     Ok(total)
 }
 
-/// Gradient checks of three composed steps: the inputs and initial state with autodiff's
+/// Checks the gradients of three composed steps: the inputs and initial state with autodiff's
 /// checker, the weights with the parameter checker.
 fn check_step_gradients<C: RecurrentCell<f64>>() {
     let cell: C = new_cell();
@@ -358,7 +358,7 @@ fn lstm_step_gradients() {
     check_step_gradients::<LstmCell<f64>>();
 }
 
-/// A two-layer recurrent network with pattern weights for the layer tests.
+/// Builds a two-layer recurrent network with pattern weights for the layer tests.
 fn two_layer<C: RecurrentCell<f64>>(output: RecurrentOutput) -> Recurrent<f64, C> {
     let config = RecurrentConfig {
         input_size: INPUT,
@@ -379,7 +379,7 @@ fn two_layer<C: RecurrentCell<f64>>(output: RecurrentOutput) -> Recurrent<f64, C
     layer
 }
 
-/// Gradient checks of the fused layer through three steps and two layers, for the input, the
+/// Checks the gradients of the fused layer through three steps and two layers, for the input, the
 /// initial states and every weight.
 fn check_layer_gradients<C: RecurrentCell<f64>>() {
     let mut layer = two_layer::<C>(RecurrentOutput::Sequence);
@@ -481,4 +481,76 @@ fn layer_rejects_wrong_input_shape() {
         .forward(&tape, &tape.constant(Tensor::zeros(&[2, 2])))
         .unwrap_err();
     assert!(err.to_string().contains("[batch, steps, 2]"), "{err}");
+}
+
+/// Runs the fused layer and the composed steps on a batch large enough for the fused kernels
+/// to split rows across threads, and compares outputs and weight gradients.
+fn check_fused_matches_steps<C: RecurrentCell<f64>>() {
+    let (batch, steps, input, hidden) = (64, 4, 5, 64);
+    let config = RecurrentConfig {
+        input_size: input,
+        hidden_size: hidden,
+        ..Default::default()
+    };
+    let layer = Recurrent::<f64, C>::new(&config, &mut StdRng::seed_from_u64(8)).unwrap();
+    let x = pattern(&[batch, steps, input], |i| {
+        ((i[0] * 13 + i[1] * 7 + i[2] * 3) % 17) as f64 / 17.0 - 0.5
+    });
+
+    let fused_tape = Tape::new();
+    let fused = layer
+        .forward(&fused_tape, &fused_tape.constant(x.clone()))
+        .unwrap();
+    let fused_grads = fused_tape.backward(&weighted_sum(&fused).unwrap()).unwrap();
+
+    let step_tape = Tape::new();
+    let cell = &layer.cells()[0];
+    let mut state = cell.zero_state(&step_tape, batch);
+    let mut hs = Vec::new();
+    for t in 0..steps {
+        state = cell
+            .step(
+                &step_tape,
+                &step_tape.constant(x.select(1, t).unwrap()),
+                &state,
+            )
+            .unwrap();
+        hs.push(state.h.clone());
+    }
+    let refs: Vec<&Var<f64>> = hs.iter().collect();
+    let composed = Var::stack(&refs, 1).unwrap();
+    let step_grads = step_tape
+        .backward(&weighted_sum(&composed).unwrap())
+        .unwrap();
+
+    assert_close(
+        &fused.value().to_vec(),
+        &composed.value().to_vec(),
+        "outputs",
+    );
+    for (name, param) in layer.named_params() {
+        let a = fused_grads.get_key(param.key()).unwrap().to_vec();
+        let b = step_grads.get_key(param.key()).unwrap().to_vec();
+        for (k, (u, v)) in a.iter().zip(&b).enumerate() {
+            assert!(
+                (u - v).abs() < 1e-10,
+                "{name}[{k}]: fused {u}, composed {v}"
+            );
+        }
+    }
+}
+
+#[test]
+fn lstm_fused_matches_steps_on_large_batch() {
+    check_fused_matches_steps::<LstmCell<f64>>();
+}
+
+#[test]
+fn gru_fused_matches_steps_on_large_batch() {
+    check_fused_matches_steps::<GruCell<f64>>();
+}
+
+#[test]
+fn rnn_fused_matches_steps_on_large_batch() {
+    check_fused_matches_steps::<RnnCell<f64>>();
 }

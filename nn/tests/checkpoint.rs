@@ -6,12 +6,12 @@ use std::path::PathBuf;
 use nn::{load_safetensors, save_safetensors, NnError, StateDict};
 use tensor::Tensor;
 
-/// A fresh path in cargo's temp folder for integration tests.
+/// Returns a path in cargo's temp folder for integration tests.
 fn temp_path(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name)
 }
 
-/// The state written by the round-trip test; `tests/reference/safetensors_interop.py read`
+/// Builds the state of the round-trip test. `tests/reference/safetensors_interop.py read`
 /// checks the same names and values from Python.
 fn sample_state() -> StateDict<f32> {
     let mut state = StateDict::new();

@@ -164,6 +164,7 @@ fn layer_norm_normalises_and_gradients() {
     for (got, x) in y.value().to_vec().iter().zip([1.0, 2.0, 3.0, 4.0]) {
         assert!((got - (x - 2.5) * scale).abs() < 1e-12);
     }
+
     // Move weight and bias away from 1 and 0 so their gradients are checked at a general point.
     for (k, (_, p)) in norm.named_params_mut().into_iter().enumerate() {
         p.set(sample(&[4]).map(|v| v + k as f64)).unwrap();
@@ -192,10 +193,10 @@ fn dropout_scales_survivors_and_is_off_in_eval() {
     let tape = Tape::new();
     let x = tape.constant(Tensor::<f64>::ones(&[4000]));
     let y = dropout.forward(&tape, &x).unwrap().value().to_vec();
-    let kept = y.iter().filter(|&&v| v != 0.0).count();
+    let survivors = y.iter().filter(|&&v| v != 0.0).count();
     // Survivors are scaled by 1 / 0.75; about 3000 of 4000 survive (std about 27).
     assert!(y.iter().all(|&v| v == 0.0 || (v - 4.0 / 3.0).abs() < 1e-12));
-    assert!((2850..3150).contains(&kept), "{kept} kept");
+    assert!((2850..3150).contains(&survivors), "{survivors} survivors");
 
     ModuleExt::<f64>::eval(&mut dropout);
     assert_eq!(

@@ -25,7 +25,7 @@ pub fn global_grad_norm<T: Element>(params: &[ParamGrad<'_, T>]) -> f64 {
 ///
 /// # Errors
 /// [`NnError::InvalidArgument`] when `max_norm` is not positive and finite;
-/// [`NnError::NonFiniteGradient`] when a gradient holds NaN or an infinity (no gradient is
+/// [`NnError::NonFiniteGradient`] when a gradient contains NaN or an infinity (no gradient is
 /// changed then, and the caller should skip the optimizer step).
 pub fn clip_grad_norm<T: Element>(params: &mut [ParamGrad<'_, T>], max_norm: f64) -> Result<f64> {
     if !max_norm.is_finite() || max_norm <= 0.0 {

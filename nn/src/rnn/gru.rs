@@ -20,7 +20,8 @@ use autodiff::{Tape, Var};
 use rand::RngCore;
 use tensor::Element;
 
-use super::sequence::{run_sequence, SequenceInputs, StepKernel};
+use super::sequence::{run_sequence, SequenceInputs};
+use super::step::{GradInput, GradOutput, StepInput, StepKernel, StepOutput};
 use super::{gate, CellParams, CellState, RecurrentCell};
 use crate::Result;
 
@@ -97,7 +98,7 @@ impl<T: Element> RecurrentCell<T> for GruCell<T> {
     }
 }
 
-/// The fused GRU step; `saved` holds r, z, n and `U_n h_{t-1} + b_hn` per row.
+/// The fused GRU step. Per row, `saved` keeps r, z, n and `U_n h_{t-1} + b_hn`.
 pub(crate) struct GruKernel;
 
 impl<T: Element> StepKernel<T> for GruKernel {
@@ -105,16 +106,9 @@ impl<T: Element> StepKernel<T> for GruKernel {
     const HAS_CELL: bool = false;
     const SAVED: usize = 4;
 
-    fn forward(
-        hidden: usize,
-        x: &[T],
-        hh: &[T],
-        h_prev: &[T],
-        _c_prev: &[T],
-        saved: &mut [T],
-        h: &mut [T],
-        _c: &mut [T],
-    ) {
+    fn forward(hidden: usize, input: StepInput<'_, T>, output: StepOutput<'_, T>) {
+        let StepInput { x, hh, h_prev, .. } = input;
+        let StepOutput { saved, h, .. } = output;
         let width = 3 * hidden;
         for row in 0..h.len() / hidden {
             let (xr, hr) = (
@@ -137,18 +131,13 @@ impl<T: Element> StepKernel<T> for GruKernel {
         }
     }
 
-    fn backward(
-        hidden: usize,
-        dh: &[T],
-        _dc: &mut [T],
-        saved: &[T],
-        h_prev: &[T],
-        _c_prev: &[T],
-        _step_out: (&[T], &[T]),
-        dx: &mut [T],
-        dhh: &mut [T],
-        dh_prev: &mut [T],
-    ) {
+    fn backward(hidden: usize, input: GradInput<'_, T>, output: GradOutput<'_, T>) {
+        let GradInput {
+            dh, saved, h_prev, ..
+        } = input;
+        let GradOutput {
+            dx, dhh, dh_prev, ..
+        } = output;
         let width = 3 * hidden;
         for row in 0..dh.len() / hidden {
             let keep = &saved[row * 4 * hidden..(row + 1) * 4 * hidden];

@@ -19,7 +19,7 @@ use tensor::Element;
 use super::{CellState, GruCell, LstmCell, RecurrentCell, RnnCell};
 use crate::{Module, NnError, Param, Result};
 
-/// What a [`Recurrent`] layer returns.
+/// The output choice of a [`Recurrent`] layer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum RecurrentOutput {
     /// The hidden state at every step, `[batch, steps, hidden_size]` (Keras

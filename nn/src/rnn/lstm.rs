@@ -20,7 +20,8 @@ use autodiff::{Tape, Var};
 use rand::RngCore;
 use tensor::Element;
 
-use super::sequence::{run_sequence, SequenceInputs, StepKernel};
+use super::sequence::{run_sequence, SequenceInputs};
+use super::step::{GradInput, GradOutput, StepInput, StepKernel, StepOutput};
 use super::{gate, require_cell, CellParams, CellState, RecurrentCell};
 use crate::Result;
 
@@ -99,7 +100,7 @@ impl<T: Element> RecurrentCell<T> for LstmCell<T> {
     }
 }
 
-/// The fused LSTM step; `saved` holds i, f, g, o per row.
+/// The fused LSTM step. Per row, `saved` keeps the gate values i, f, g and o.
 pub(crate) struct LstmKernel;
 
 impl<T: Element> StepKernel<T> for LstmKernel {
@@ -107,16 +108,9 @@ impl<T: Element> StepKernel<T> for LstmKernel {
     const HAS_CELL: bool = true;
     const SAVED: usize = 4;
 
-    fn forward(
-        hidden: usize,
-        x: &[T],
-        hh: &[T],
-        _h_prev: &[T],
-        c_prev: &[T],
-        saved: &mut [T],
-        h: &mut [T],
-        c: &mut [T],
-    ) {
+    fn forward(hidden: usize, input: StepInput<'_, T>, output: StepOutput<'_, T>) {
+        let StepInput { x, hh, c_prev, .. } = input;
+        let StepOutput { saved, h, c } = output;
         let width = 4 * hidden;
         for row in 0..h.len() / hidden {
             let pre = |k: usize, j: usize| {
@@ -137,20 +131,16 @@ impl<T: Element> StepKernel<T> for LstmKernel {
         }
     }
 
-    fn backward(
-        hidden: usize,
-        dh: &[T],
-        dc: &mut [T],
-        saved: &[T],
-        _h_prev: &[T],
-        c_prev: &[T],
-        step_out: (&[T], &[T]),
-        dx: &mut [T],
-        dhh: &mut [T],
-        _dh_prev: &mut [T],
-    ) {
+    fn backward(hidden: usize, input: GradInput<'_, T>, output: GradOutput<'_, T>) {
+        let GradInput {
+            dh,
+            saved,
+            c_prev,
+            c,
+            ..
+        } = input;
+        let GradOutput { dc, dx, dhh, .. } = output;
         let width = 4 * hidden;
-        let c = step_out.1;
         for row in 0..dh.len() / hidden {
             let acts = &saved[row * width..(row + 1) * width];
             let d = &mut dx[row * width..(row + 1) * width];

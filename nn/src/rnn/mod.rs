@@ -26,6 +26,7 @@ mod layer;
 mod lstm;
 mod sequence;
 mod simple;
+mod step;
 
 pub use gru::GruCell;
 pub use layer::{Gru, Lstm, Recurrent, RecurrentConfig, RecurrentOutput, Rnn};

@@ -23,48 +23,10 @@ use std::sync::Arc;
 use autodiff::{Tape, Var};
 use tensor::{Element, Tensor};
 
+use super::step::{
+    backward_rows, forward_rows, GradInput, GradOutput, StepInput, StepKernel, StepOutput,
+};
 use crate::{NnError, Result};
-
-/// The elementwise part of one time step of a cell, forward and backward, on contiguous
-/// `[batch, ...]` row blocks. `hh` is `h_{t-1} W_hh^T + b_hh`, already computed by the driver.
-pub(crate) trait StepKernel<T: Element> {
-    /// Gate blocks per hidden unit (RNN 1, GRU 3, LSTM 4).
-    const GATES: usize;
-    /// True when the cell carries a memory cell c besides h (LSTM).
-    const HAS_CELL: bool;
-    /// Values saved per hidden unit and batch row for the backward pass.
-    const SAVED: usize;
-
-    /// Computes `h` (and `c`) of one step and fills `saved`.
-    #[allow(clippy::too_many_arguments)]
-    fn forward(
-        hidden: usize,
-        x: &[T],
-        hh: &[T],
-        h_prev: &[T],
-        c_prev: &[T],
-        saved: &mut [T],
-        h: &mut [T],
-        c: &mut [T],
-    );
-
-    /// Maps `dh` (and `dc`, replaced in place by dc_{t-1}) to the gradients of the step's
-    /// input projection `dx`, of `hh` (`dhh`), and of h_{t-1} through paths that bypass
-    /// `hh` (`dh_prev`, the GRU's z h_{t-1} term).
-    #[allow(clippy::too_many_arguments)]
-    fn backward(
-        hidden: usize,
-        dh: &[T],
-        dc: &mut [T],
-        saved: &[T],
-        h_prev: &[T],
-        c_prev: &[T],
-        step_out: (&[T], &[T]),
-        dx: &mut [T],
-        dhh: &mut [T],
-        dh_prev: &mut [T],
-    );
-}
 
 /// The inputs of a fused sequence node, all on one tape.
 pub(crate) struct SequenceInputs<'a, T: Element> {
@@ -109,7 +71,7 @@ pub(crate) fn run_sequence<T: Element, K: StepKernel<T>>(
         ));
     }
 
-    // Forward: states[t] holds h_{t-1} (states[0] = h0), cells likewise for c.
+    // Forward: block t of `states` is h_{t-1}, so block 0 is h0; `cells` stores c the same way.
     let x_proj = inputs.x_proj.value().contiguous();
     let xs = x_proj
         .as_slice()
@@ -135,25 +97,28 @@ pub(crate) fn run_sequence<T: Element, K: StepKernel<T>>(
             row.iter_mut().zip(&bias).for_each(|(v, b)| *v += *b);
         }
         let (done, rest) = states.split_at_mut((t + 1) * block);
-        let (c_done, c_rest) = cells.split_at_mut(if K::HAS_CELL { (t + 1) * block } else { 0 });
-        K::forward(
-            hidden,
-            &xs[t * batch * width..(t + 1) * batch * width],
-            hh_rows,
-            &done[t * block..],
-            if K::HAS_CELL {
+        let cell_split = if K::HAS_CELL { (t + 1) * block } else { 0 };
+        let (c_done, c_rest) = cells.split_at_mut(cell_split);
+        let input = StepInput {
+            x: &xs[t * batch * width..(t + 1) * batch * width],
+            hh: hh_rows,
+            h_prev: &done[t * block..],
+            c_prev: if K::HAS_CELL {
                 &c_done[t * block..]
             } else {
                 &[]
             },
-            &mut saved[t * saved_block..(t + 1) * saved_block],
-            &mut rest[..block],
-            if K::HAS_CELL {
+        };
+        let output = StepOutput {
+            saved: &mut saved[t * saved_block..(t + 1) * saved_block],
+            h: &mut rest[..block],
+            c: if K::HAS_CELL {
                 &mut c_rest[..block]
             } else {
                 &mut []
             },
-        );
+        };
+        forward_rows::<T, K>(hidden, batch, input, output);
     }
 
     let state_count = if K::HAS_CELL { 2 } else { 1 };
@@ -181,7 +146,7 @@ pub(crate) fn run_sequence<T: Element, K: StepKernel<T>>(
     Ok(var)
 }
 
-/// What the backward pass needs from the forward pass.
+/// The forward values that the backward pass reads.
 struct BackwardState<T: Element> {
     states: Vec<T>,
     cells: Vec<T>,
@@ -236,18 +201,21 @@ fn backward<T: Element, K: StepKernel<T>>(
         };
         dh_direct.iter_mut().for_each(|v| *v = T::ZERO);
         let rows = t * batch * width..(t + 1) * batch * width;
-        K::backward(
-            hidden,
-            &dh,
-            &mut dc,
-            &s.saved[t * saved_block..(t + 1) * saved_block],
-            &s.states[t * block..(t + 1) * block],
-            cells(t),
-            (&s.states[(t + 1) * block..(t + 2) * block], cells(t + 1)),
-            &mut dx[rows.clone()],
-            &mut dhh[rows.clone()],
-            &mut dh_direct,
-        );
+        let input = GradInput {
+            dh: &dh,
+            saved: &s.saved[t * saved_block..(t + 1) * saved_block],
+            h_prev: &s.states[t * block..(t + 1) * block],
+            c_prev: cells(t),
+            h: &s.states[(t + 1) * block..(t + 2) * block],
+            c: cells(t + 1),
+        };
+        let output = GradOutput {
+            dc: if K::HAS_CELL { &mut dc } else { &mut [] },
+            dx: &mut dx[rows.clone()],
+            dhh: &mut dhh[rows.clone()],
+            dh_prev: &mut dh_direct,
+        };
+        backward_rows::<T, K>(hidden, batch, input, output);
 
         // dh_{t-1} = dhh_t W_hh + the direct path.
         let dhh_t = Tensor::from_slice(&dhh[rows], &[batch, width])?;
@@ -265,11 +233,18 @@ fn backward<T: Element, K: StepKernel<T>>(
         }
     }
 
+    // db_hh sums dhh over all rows; a row loop reads memory in order, where a reduction over
+    // axis 0 would walk columns.
+    let mut d_bias = vec![T::ZERO; width];
+    for row in dhh.chunks_exact(width) {
+        d_bias.iter_mut().zip(row).for_each(|(d, &v)| *d += v);
+    }
+    let d_bias = Tensor::from_vec(d_bias, &[width])?;
+
     // dW_hh = sum over steps of dhh_t^T h_{t-1}: one matmul over all steps.
     let dhh = Tensor::from_vec(dhh, &[steps * batch, width])?;
     let h_prev_all = Tensor::from_slice(&s.states[..steps * block], &[steps * batch, hidden])?;
     let d_weight = dhh.t()?.matmul(&h_prev_all)?;
-    let d_bias = dhh.sum(&[0], false)?;
     let dx = Tensor::from_vec(dx, &[steps * batch, width])?;
     let dh0 = Tensor::from_vec(dh_next, &[batch, hidden])?;
 

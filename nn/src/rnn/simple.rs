@@ -10,7 +10,8 @@ use autodiff::{Tape, Var};
 use rand::RngCore;
 use tensor::Element;
 
-use super::sequence::{run_sequence, SequenceInputs, StepKernel};
+use super::sequence::{run_sequence, SequenceInputs};
+use super::step::{GradInput, GradOutput, StepInput, StepKernel, StepOutput};
 use super::{CellParams, CellState, RecurrentCell};
 use crate::Result;
 
@@ -85,35 +86,16 @@ impl<T: Element> StepKernel<T> for TanhKernel {
     const HAS_CELL: bool = false;
     const SAVED: usize = 0;
 
-    fn forward(
-        _hidden: usize,
-        x: &[T],
-        hh: &[T],
-        _h_prev: &[T],
-        _c_prev: &[T],
-        _saved: &mut [T],
-        h: &mut [T],
-        _c: &mut [T],
-    ) {
-        for ((out, &a), &b) in h.iter_mut().zip(x).zip(hh) {
+    fn forward(_hidden: usize, input: StepInput<'_, T>, output: StepOutput<'_, T>) {
+        for ((out, &a), &b) in output.h.iter_mut().zip(input.x).zip(input.hh) {
             *out = (a + b).tanh();
         }
     }
 
-    fn backward(
-        _hidden: usize,
-        dh: &[T],
-        _dc: &mut [T],
-        _saved: &[T],
-        _h_prev: &[T],
-        _c_prev: &[T],
-        step_out: (&[T], &[T]),
-        dx: &mut [T],
-        dhh: &mut [T],
-        _dh_prev: &mut [T],
-    ) {
+    fn backward(_hidden: usize, input: GradInput<'_, T>, output: GradOutput<'_, T>) {
         // d tanh(a) / da = 1 - tanh(a)^2 = 1 - h_t^2.
-        for (((d, d2), &g), &h) in dx.iter_mut().zip(dhh.iter_mut()).zip(dh).zip(step_out.0) {
+        let GradOutput { dx, dhh, .. } = output;
+        for (((d, d2), &g), &h) in dx.iter_mut().zip(dhh.iter_mut()).zip(input.dh).zip(input.h) {
             *d = g * (T::ONE - h * h);
             *d2 = *d;
         }

@@ -30,13 +30,16 @@ def read(path):
     tensors = load_file(path)
     assert sorted(tensors) == ["layer.bias", "layer.weight"], sorted(tensors)
     w = tensors["layer.weight"]
-    assert w.dtype == np.float32 and w.shape == (2, 3), (w.dtype, w.shape)
+    assert w.dtype == np.float32, w.dtype
+    assert w.shape == (2, 3), w.shape
     assert np.array_equal(w, np.array([[1, 2, 3], [4, 5, 6]], dtype=np.float32) / 8), w
     b = tensors["layer.bias"]
-    assert b.dtype == np.float32 and np.array_equal(b, np.array([0.1, -0.2], dtype=np.float32)), b
+    assert b.dtype == np.float32, b.dtype
+    assert np.array_equal(b, np.array([0.1, -0.2], dtype=np.float32)), b
     with safe_open(path, framework="numpy") as f:
         metadata = f.metadata()
-    assert float(metadata["lr"]) == 0.001 and float(metadata["epoch"]) == 7, metadata
+    assert float(metadata["lr"]) == 0.001, metadata
+    assert float(metadata["epoch"]) == 7, metadata
     print("ok:", {k: (v.dtype, v.shape) for k, v in tensors.items()}, metadata)
 
 
