@@ -60,6 +60,19 @@
 //! `[B, m, h]`, the Hebbian update as a local rule with no gradient, noise off
 //! (`noise_std = 0`), and a zero initial state (`initial_state_std = 0`).
 //!
+//! # Models
+//!
+//! [`network::EnnLayer`] unrolls the cell over `[B, T, d]` and returns the last output, every
+//! output or attention pooling over time. [`models`] wraps it and the RNN, GRU and LSTM
+//! baselines behind one trait, [`models::SequenceModel`], and builds any of them by name with
+//! [`models::build_model`].
+//!
+//! Parameter counts for the paper's MNIST configuration (input 28, `h = 128`, `m = 64`, 10
+//! classes): the ENN layer has 209,536 trainable parameters and the classifier 210,826 with its
+//! head. The reference Keras ENN layer reports 217,728: it also counts its initial trace
+//! (`64 x 128 = 8,192` entries), a weight that the cell never reads because every batch starts
+//! from a freshly drawn trace. Here the trace is state, not a parameter.
+//!
 //! # Monitoring
 //!
 //! [`monitor::MemoryMonitor`] records trace and attention statistics per epoch and draws them
@@ -67,7 +80,10 @@
 //!
 //! # Where to look next
 //!
-//! `config.rs` for every setting and its default; `monitor/` for the statistics and pictures.
+//! `config.rs` for every setting and its default; `encoder.rs`, `recall.rs`, `trace.rs` and
+//! `cell.rs` for the equations step by step; `network.rs` for the layer and its parameter names;
+//! `models/` for the complete models; `monitor/` for the statistics and pictures. The example
+//! `step_time` times one training step of each model.
 
 mod atomic;
 pub mod cell;

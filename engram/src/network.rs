@@ -31,7 +31,7 @@ use crate::monitor::MemorySnapshot;
 use crate::pooling::attention_pool;
 use crate::{EngramConfig, EngramError, Result};
 
-/// What [`EnnLayer`] returns.
+/// The output of an [`EnnLayer`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum EnnOutput {
     /// The output of the last step, `[B, h]` (the reference classifier).

@@ -87,3 +87,38 @@ fn trace_shape_change_is_rejected() {
 fn zero_top_k_is_rejected() {
     assert!(MemoryMonitor::new(temporary_dir("monitor-k"), 0).is_err());
 }
+
+#[test]
+fn record_model_snapshots_enn_only() {
+    use engram::models::{build_model, ModelConfig, ModelKind, Task};
+    use engram::EngramConfig;
+
+    let config = ModelConfig {
+        task: Task::Classification { classes: 3 },
+        enn: EngramConfig::new(4, 6, 5).unwrap(),
+        attention_pooling: false,
+        baseline_hidden: (6, 4),
+        seed: 2,
+    };
+    let batch = Tensor::ones(&[2, 3, 4]);
+    let dir = temporary_dir("monitor-model");
+    let mut monitor = MemoryMonitor::new(&dir, 2).unwrap();
+
+    let enn = build_model(ModelKind::Enn, &config).unwrap();
+    let record = monitor.record_model(1, enn.as_ref(), &batch).unwrap();
+    let record = record.expect("the ENN has a memory");
+    assert_eq!(record.epoch, 1);
+    assert!(
+        record.trace.max.abs() <= 0.1 + 1e-6,
+        "trace beyond the default clip"
+    );
+    assert!(dir.join("attention.png").exists());
+
+    let lstm = build_model(ModelKind::Lstm, &config).unwrap();
+    assert!(monitor
+        .record_model(2, lstm.as_ref(), &batch)
+        .unwrap()
+        .is_none());
+    assert_eq!(monitor.history().len(), 1);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

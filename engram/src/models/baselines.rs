@@ -1,4 +1,6 @@
-//! The baselines of the paper's comparison, built on `nn`'s recurrent layers.
+//! The baselines of the ENN paper's comparison (Szelogowski, "Hebbian Memory-Augmented Recurrent Networks: Engram Neurons in Deep Learning",
+//! arXiv 2507.21474), built on `nn`'s recurrent
+//! layers.
 
 use autodiff::{Tape, Var};
 use nn::module::join_name;

@@ -1,4 +1,6 @@
-//! The ENN models: the reference classifier and a language model.
+//! The ENN models: the reference classifier and a language model. "The paper" below is
+//! Szelogowski, "Hebbian Memory-Augmented Recurrent Networks: Engram Neurons in Deep Learning",
+//! arXiv 2507.21474.
 
 use autodiff::{Tape, Var};
 use nn::module::join_name;
@@ -97,13 +99,13 @@ impl SequenceModel for EnnClassifier {
     }
 }
 
-/// How a language model turns token ids into the cell's input.
+/// The conversion of token ids into the cell's input.
 #[derive(Debug)]
 pub enum TokenInput {
     /// A learned embedding table: each id becomes a vector.
     Embedding(Embedding<f32>),
     /// The raw id as one float feature, as the paper's WikiText-103 experiment fed its ENN
-    /// (kept so its numbers can be reproduced; an embedding learns far better).
+    /// (kept so its numbers can be reproduced).
     RawIndex,
 }
 

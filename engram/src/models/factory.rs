@@ -1,4 +1,6 @@
-//! [`build_model`]: any model by name from one [`ModelConfig`].
+//! [`build_model`]: any model by name from one [`ModelConfig`]. "The paper" below is
+//! Szelogowski, "Hebbian Memory-Augmented Recurrent Networks: Engram Neurons in Deep Learning",
+//! arXiv 2507.21474.
 
 use nn::rnn::{GruCell, LstmCell, RnnCell};
 use rand::rngs::StdRng;

@@ -7,6 +7,9 @@
 //! - language models map token ids `[B, T]` (whole numbers stored as floats) to logits
 //!   `[B, T, vocabulary]`: [`EnnLanguageModel`] and [`RecurrentLanguageModel`].
 //!
+//! "The paper" in this module and its files is the ENN paper (Szelogowski, "Hebbian Memory-Augmented Recurrent Networks: Engram Neurons in Deep Learning",
+//! arXiv 2507.21474).
+//!
 //! [`build_model`] builds any of them by name (`enn`, `rnn`, `gru`, `lstm`) from a
 //! [`ModelConfig`].
 

@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use tensor::Tensor;
 
 use crate::atomic::write_atomic;
+use crate::models::SequenceModel;
 use crate::{EngramError, Result};
 
 pub use stats::{AttentionStats, TraceStats, SPARSITY_THRESHOLD};
@@ -192,6 +193,24 @@ impl MemoryMonitor {
         plots::write_statistics_picture(&self.out_dir, &self.history)?;
         plots::write_attention_picture(&self.out_dir, snapshot)?;
         Ok(record)
+    }
+
+    /// Runs `monitoring_batch` (for example the first 32 training examples, the same every
+    /// epoch) through `model` without gradients and records the snapshot. Returns `None`, and
+    /// records nothing, for a model without an engram memory.
+    ///
+    /// # Errors
+    /// As [`MemoryMonitor::record`], plus shape errors from the model.
+    pub fn record_model(
+        &mut self,
+        epoch: usize,
+        model: &dyn SequenceModel,
+        monitoring_batch: &Tensor<f32>,
+    ) -> Result<Option<EpochRecord>> {
+        match model.memory_snapshot(monitoring_batch)? {
+            Some(snapshot) => Ok(Some(self.record(epoch, &snapshot)?)),
+            None => Ok(None),
+        }
     }
 
     /// The report that [`MemoryMonitor::write_json`] writes.
