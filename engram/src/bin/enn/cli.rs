@@ -194,7 +194,8 @@ pub struct EvalDataArgs {
 /// Model size.
 #[derive(Debug, Clone, Args)]
 pub struct ModelArgs {
-    /// Hidden units of the recurrent layer (h).
+    /// Hidden units h of the ENN and of the language models; the baseline classifiers stack
+    /// layers of h and h/2 units.
     #[arg(long, value_name = "H", default_value_t = 128)]
     pub hidden: usize,
 
