@@ -97,6 +97,7 @@ pub mod pooling;
 pub mod raster;
 pub mod recall;
 pub mod trace;
+pub mod train;
 
 pub use atomic::write_atomic;
 pub use config::{EngramConfig, TraceLearning, TraceMode};

@@ -1,0 +1,227 @@
+//! The `enn` binary end to end on the synthetic associative-recall task with tiny models: the
+//! embedded comparison, `train` then `eval`, `--resume` equivalence, and a NaN stop.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn enn(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_enn"))
+        .args(args)
+        .current_dir(cwd)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("the enn binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn path_arg(path: &Path) -> &str {
+    path.to_str().expect("temporary paths are UTF-8")
+}
+
+fn read_json(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap()
+}
+
+/// `train` on a small associative-recall set with a tiny model; `extra` adds options.
+fn train(model: &str, out: &Path, epochs: &str, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "train",
+        "--model",
+        model,
+        "--dataset",
+        "assoc-recall",
+        "--limit-train",
+        "256",
+        "--limit-eval",
+        "64",
+        "--batch-size",
+        "32",
+        "--hidden",
+        "16",
+        "--memory",
+        "8",
+        "--seed",
+        "7",
+        "--epochs",
+        epochs,
+        "--out",
+        path_arg(out),
+    ];
+    args.extend_from_slice(extra);
+    enn(&args, out)
+}
+
+/// The `[train_loss, eval_loss, eval_accuracy]` of every epoch of the first run.
+fn epoch_figures(results: &Value) -> Vec<[f64; 3]> {
+    results["runs"][0]["epochs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            [
+                e["train_loss"].as_f64().unwrap(),
+                e["eval_loss"].as_f64().unwrap(),
+                e["eval_accuracy"].as_f64().unwrap(),
+            ]
+        })
+        .collect()
+}
+
+const TINY_DEFAULT: [&str; 10] = [
+    "--default-train-examples",
+    "64",
+    "--default-eval-examples",
+    "32",
+    "--default-epochs",
+    "1",
+    "--default-hidden",
+    "8",
+    "--default-memory",
+    "4",
+];
+
+#[test]
+fn default_run_prints_table_without_files() {
+    let cwd = tempfile::tempdir().unwrap();
+    let output = enn(&TINY_DEFAULT, cwd.path());
+
+    assert!(output.status.success(), "{}", stderr(&output));
+    let table = stdout(&output);
+    assert!(
+        table.contains("| model | trainable parameters |"),
+        "{table}"
+    );
+    for model in ["enn", "lstm", "gru", "rnn"] {
+        assert!(
+            table.contains(&format!("| {model} |")),
+            "{model} missing:\n{table}"
+        );
+    }
+    assert_eq!(
+        std::fs::read_dir(cwd.path()).unwrap().count(),
+        0,
+        "no files may be written"
+    );
+}
+
+#[test]
+fn default_run_writes_results_when_asked() {
+    let cwd = tempfile::tempdir().unwrap();
+    let out = cwd.path().join("results");
+    let mut args = TINY_DEFAULT.to_vec();
+    args.extend(["--default-out", path_arg(&out)]);
+    let output = enn(&args, cwd.path());
+
+    assert!(output.status.success(), "{}", stderr(&output));
+    let results = read_json(&out.join("results.json"));
+    let runs = results["runs"].as_array().unwrap();
+    let names: Vec<&str> = runs.iter().map(|r| r["model"].as_str().unwrap()).collect();
+    assert_eq!(names, ["enn", "lstm", "gru", "rnn"]);
+    for run in runs {
+        assert_eq!(run["epochs"].as_array().unwrap().len(), 1);
+        assert!(run["trainable_parameters"].as_u64().unwrap() > 0);
+    }
+    let csv = std::fs::read_to_string(out.join("results.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 4, "{csv}");
+    let png = std::fs::read(out.join("learning_curves.png")).unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+    assert!(out
+        .join("enn")
+        .join("memory")
+        .join("memory_stats.json")
+        .is_file());
+}
+
+#[test]
+fn train_then_eval_reproduces_accuracy() {
+    let out = tempfile::tempdir().unwrap();
+    let output = train("gru", out.path(), "2", &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let checkpoint = out.path().join("checkpoint.safetensors");
+    assert!(checkpoint.is_file());
+    let figures = epoch_figures(&read_json(&out.path().join("results.json")));
+    assert_eq!(figures.len(), 2);
+    assert!(stdout(&output).contains("| gru |"));
+
+    let output = enn(
+        &[
+            "eval",
+            "--checkpoint",
+            path_arg(&checkpoint),
+            "--limit-eval",
+            "64",
+            "--batch-size",
+            "32",
+        ],
+        out.path(),
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    // The evaluation set is generated from the same seed, so the figure is the last epoch's.
+    let expected = format!("accuracy {:.2}%", 100.0 * figures[1][2]);
+    assert!(
+        stdout(&output).contains(&expected),
+        "expected {expected}: {}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn resume_reaches_uninterrupted_result() {
+    let straight = tempfile::tempdir().unwrap();
+    let output = train("gru", straight.path(), "2", &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+
+    let split = tempfile::tempdir().unwrap();
+    let first = train("gru", split.path(), "1", &[]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let resumed = train("gru", split.path(), "2", &["--resume"]);
+    assert!(resumed.status.success(), "{}", stderr(&resumed));
+
+    let expected = epoch_figures(&read_json(&straight.path().join("results.json")));
+    let found = epoch_figures(&read_json(&split.path().join("results.json")));
+    assert_eq!(found, expected);
+}
+
+#[test]
+fn absurd_learning_rate_stops_and_keeps_checkpoint() {
+    let out = tempfile::tempdir().unwrap();
+    let good = train("lstm", out.path(), "1", &[]);
+    assert!(good.status.success(), "{}", stderr(&good));
+    let checkpoint = out.path().join("checkpoint.safetensors");
+    let before = std::fs::read(&checkpoint).unwrap();
+
+    let output = train(
+        "lstm",
+        out.path(),
+        "3",
+        &["--resume", "--lr", "1e38", "--clip-norm", "0"],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let errors: Vec<String> = stderr(&output)
+        .lines()
+        .filter(|l| l.starts_with("error:"))
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].contains("epoch 2, step"), "{}", errors[0]);
+    assert!(
+        errors[0].contains("last good checkpoint was kept"),
+        "{}",
+        errors[0]
+    );
+    assert_eq!(
+        std::fs::read(&checkpoint).unwrap(),
+        before,
+        "the checkpoint must be unchanged"
+    );
+}
