@@ -175,21 +175,33 @@ fn train_then_eval_reproduces_accuracy() {
     );
 }
 
-#[test]
-fn resume_reaches_uninterrupted_result() {
+/// Trains `model` for two epochs straight, and for one epoch then one resumed epoch, and
+/// checks that both runs report the same figures.
+fn assert_resume_matches(model: &str) {
     let straight = tempfile::tempdir().unwrap();
-    let output = train("gru", straight.path(), "2", &[]);
+    let output = train(model, straight.path(), "2", &[]);
     assert!(output.status.success(), "{}", stderr(&output));
 
     let split = tempfile::tempdir().unwrap();
-    let first = train("gru", split.path(), "1", &[]);
+    let first = train(model, split.path(), "1", &[]);
     assert!(first.status.success(), "{}", stderr(&first));
-    let resumed = train("gru", split.path(), "2", &["--resume"]);
+    let resumed = train(model, split.path(), "2", &["--resume"]);
     assert!(resumed.status.success(), "{}", stderr(&resumed));
 
     let expected = epoch_figures(&read_json(&straight.path().join("results.json")));
     let found = epoch_figures(&read_json(&split.path().join("results.json")));
-    assert_eq!(found, expected);
+    assert_eq!(found, expected, "model {model}");
+}
+
+#[test]
+fn resume_reaches_uninterrupted_result() {
+    assert_resume_matches("gru");
+}
+
+#[test]
+fn resume_enn_reaches_uninterrupted_result() {
+    // The ENN draws dropout masks, initial states and trace noise while training.
+    assert_resume_matches("enn");
 }
 
 #[test]

@@ -13,6 +13,10 @@ use crate::monitor::MemorySnapshot;
 use crate::network::{EnnLayer, EnnOutput};
 use crate::{EngramConfig, EngramError, Result};
 
+/// Mixed into a reseeding seed to give the classifier's dropout its own stream (an arbitrary
+/// odd constant).
+const DROPOUT_SEED_MIX: u64 = 0x9e37_79b9_7f4a_7c15;
+
 /// Dropout probability between the ENN and the classifier head in the reference classifier.
 pub const CLASSIFIER_DROPOUT: f64 = 0.3;
 
@@ -92,6 +96,12 @@ impl Module<f32> for EnnClassifier {
 impl SequenceModel for EnnClassifier {
     fn kind(&self) -> ModelKind {
         ModelKind::Enn
+    }
+
+    fn reseed(&self, seed: u64) {
+        self.enn.reseed(seed);
+        // A second, different stream for the dropout masks.
+        self.dropout.reseed(seed ^ DROPOUT_SEED_MIX);
     }
 
     fn memory_snapshot(&self, input: &Tensor<f32>) -> Result<Option<MemorySnapshot>> {
@@ -239,6 +249,10 @@ impl Module<f32> for EnnLanguageModel {
 impl SequenceModel for EnnLanguageModel {
     fn kind(&self) -> ModelKind {
         ModelKind::Enn
+    }
+
+    fn reseed(&self, seed: u64) {
+        self.enn.reseed(seed);
     }
 
     fn memory_snapshot(&self, ids: &Tensor<f32>) -> Result<Option<MemorySnapshot>> {

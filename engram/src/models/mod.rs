@@ -97,4 +97,8 @@ pub trait SequenceModel: Module<f32> {
     fn memory_snapshot(&self, _input: &Tensor<f32>) -> Result<Option<MemorySnapshot>> {
         Ok(None)
     }
+
+    /// Restarts the model's own random generators (dropout masks, initial states, trace noise)
+    /// from `seed`. Models that draw nothing while training keep the default, which does nothing.
+    fn reseed(&self, _seed: u64) {}
 }

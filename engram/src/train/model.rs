@@ -91,10 +91,9 @@ impl TrainModel for FactoryModel {
         self.inner.set_training(training);
     }
 
-    // NOTE: `SequenceModel` exposes no way to reseed the generators inside the models, so the
-    // ENN's dropout mask, initial state and trace noise continue from where they are, and a
-    // resumed ENN run differs slightly from an uninterrupted one. RNN, GRU and LSTM draw nothing
-    // while training and resume exactly.
+    fn reseed(&self, seed: u64) {
+        self.inner.reseed(seed);
+    }
 
     fn parameters_mut(&mut self) -> Vec<ParamSlot<'_>> {
         self.inner

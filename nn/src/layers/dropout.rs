@@ -51,6 +51,12 @@ impl Dropout {
     pub fn is_training(&self) -> bool {
         self.training
     }
+
+    /// Restarts the mask generator from `seed`, so that a resumed run draws the masks that an
+    /// uninterrupted run with the same seeds draws.
+    pub fn reseed(&self, seed: u64) {
+        *self.rng.borrow_mut() = StdRng::seed_from_u64(seed);
+    }
 }
 
 impl<T: Element> Module<T> for Dropout {
