@@ -11,6 +11,7 @@ criterion_group!(
     benches,
     families::matmul::bench,
     families::elementwise::bench,
-    families::reduce::bench
+    families::reduce::bench,
+    families::training::bench
 );
 criterion_main!(benches);

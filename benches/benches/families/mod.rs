@@ -3,3 +3,4 @@
 pub mod elementwise;
 pub mod matmul;
 pub mod reduce;
+pub mod training;

@@ -1,0 +1,103 @@
+//! Training-step benchmarks: `training/f32/{model}-b128-t28-d28` times one step (forward,
+//! backward through time, Adam update) on a batch of 128 sequences of 28 steps with 28
+//! features, the shape of MNIST read row by row. Throughput is in sequences.
+//!
+//! Two sets of models: one recurrent layer of 128 units followed by Linear(128 -> 10) and
+//! cross-entropy (`lstm-1layer`, `gru-1layer`, `rnn-1layer`), and the four models of the ENN
+//! paper's MNIST comparison as the `engram` factory builds them (`enn`, `lstm`, `gru`, `rnn`).
+
+use autodiff::Tape;
+use criterion::{Criterion, Throughput};
+use engram::models::{build_model, ModelConfig, ModelKind};
+use nn::{
+    cross_entropy, Adam, AdamConfig, CrossEntropyOptions, GruCell, Linear, LinearConfig, LstmCell,
+    Module, ModuleExt, Optimizer, Recurrent, RecurrentCell, RecurrentConfig, RecurrentOutput,
+    RnnCell, Sequential,
+};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use tensor::Tensor;
+
+const BATCH: usize = 128;
+const STEPS: usize = 28;
+const FEATURES: usize = 28;
+const HIDDEN: usize = 128;
+const CLASSES: usize = 10;
+
+/// Builds a random input batch and random class targets, outside the timed closure.
+fn batch() -> (Tensor<f32>, Vec<usize>) {
+    let mut rng = StdRng::seed_from_u64(3);
+    let input = Tensor::rand_uniform(&[BATCH, STEPS, FEATURES], 0.0, 1.0, &mut rng)
+        .expect("valid uniform bounds");
+    let targets = (0..BATCH).map(|_| rng.gen_range(0..CLASSES)).collect();
+    (input, targets)
+}
+
+/// Runs one training step of `model` and clears the tape for the next one.
+fn train_step<M: Module<f32> + ?Sized>(
+    model: &mut M,
+    optimizer: &mut Adam<f32>,
+    tape: &Tape<f32>,
+    input: &Tensor<f32>,
+    targets: &[usize],
+) {
+    let logits = model
+        .forward(tape, &tape.constant(input.clone()))
+        .expect("forward pass of a well-formed batch");
+    let loss = cross_entropy(&logits, targets, &CrossEntropyOptions::default())
+        .expect("targets are in range");
+    let grads = tape.backward(&loss).expect("scalar loss");
+    optimizer
+        .step(&mut model.param_grads(&grads))
+        .expect("finite gradients");
+    tape.clear();
+}
+
+/// Builds one recurrent layer of `C` cells followed by a linear classifier.
+fn one_layer<C: RecurrentCell<f32> + 'static>() -> Sequential<f32> {
+    let mut rng = StdRng::seed_from_u64(0);
+    let config = RecurrentConfig {
+        input_size: FEATURES,
+        hidden_size: HIDDEN,
+        output: RecurrentOutput::Last,
+        ..Default::default()
+    };
+    let head = LinearConfig {
+        in_features: HIDDEN,
+        out_features: CLASSES,
+        ..Default::default()
+    };
+    Sequential::new()
+        .with(Recurrent::<f32, C>::new(&config, &mut rng).expect("valid recurrent config"))
+        .with(Linear::new(&head, &mut rng).expect("valid linear config"))
+}
+
+fn bench_model<M: Module<f32> + ?Sized>(c: &mut Criterion, name: &str, model: &mut M) {
+    let (input, targets) = batch();
+    let mut optimizer = Adam::new(AdamConfig::default()).expect("default Adam settings");
+    let tape = Tape::new();
+    let mut group = c.benchmark_group(format!("training/f32/{name}-b{BATCH}-t{STEPS}-d{FEATURES}"));
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(BATCH as u64));
+    group.bench_function("step", |b| {
+        b.iter(|| train_step(model, &mut optimizer, &tape, &input, &targets))
+    });
+    group.finish();
+}
+
+/// Registers every training-step benchmark.
+pub fn bench(c: &mut Criterion) {
+    bench_model(c, "lstm-1layer", &mut one_layer::<LstmCell<f32>>());
+    bench_model(c, "gru-1layer", &mut one_layer::<GruCell<f32>>());
+    bench_model(c, "rnn-1layer", &mut one_layer::<RnnCell<f32>>());
+    for kind in [
+        ModelKind::Enn,
+        ModelKind::Lstm,
+        ModelKind::Gru,
+        ModelKind::Rnn,
+    ] {
+        let mut model =
+            build_model(kind, &ModelConfig::mnist()).expect("the paper's MNIST configuration");
+        bench_model(c, &kind.to_string(), model.as_mut());
+    }
+}
