@@ -166,8 +166,8 @@ impl Layout {
 
     /// Keeps the elements `start, start + step, ...` below `end` along `axis`, as Python's
     /// `a[start:end:step]` with a positive step. A negative step walks backwards from `start`
-    /// down to (but excluding) `end`, which may then be `-1` for "to the beginning"; pass
-    /// `usize::MAX` as `end` in that case.
+    /// down to `end`, excluding `end`. To walk back to the first element, pass `usize::MAX` as
+    /// `end`, which stands for Python's `-1` there.
     ///
     /// # Errors
     /// [`TensorError::IndexOutOfRange`] for bounds outside the axis and

@@ -11,8 +11,8 @@ use crate::{DType, Element, Layout, Result, TensorError};
 ///
 /// A tensor is a cheap handle: cloning it, and every view operation (`transpose`, `narrow`,
 /// `broadcast_to`, ...), shares the same storage and only builds a new [`Layout`]. Storage is
-/// immutable while shared; the `*_mut` accessors copy it first when another handle still sees it
-/// (copy on write), so a view never changes behind its source's back.
+/// immutable while shared; the `*_mut` accessors copy it first when another handle still refers
+/// to it (copy on write), so a view never changes behind its source's back.
 #[derive(Clone)]
 pub struct Tensor<T: Element = f32> {
     storage: Arc<Vec<T>>,
@@ -271,7 +271,7 @@ impl<T: Element> Tensor<T> {
     /// Returns the value of a tensor with exactly one element (of any rank).
     ///
     /// # Errors
-    /// [`TensorError::InvalidArgument`] when the tensor holds zero or several elements.
+    /// [`TensorError::InvalidArgument`] when the tensor contains zero or several elements.
     pub fn to_scalar(&self) -> Result<T> {
         if self.num_elements() != 1 {
             return Err(TensorError::invalid(

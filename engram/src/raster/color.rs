@@ -62,7 +62,7 @@ impl ColorScale {
         }
     }
 
-    /// The colour of `value`; NaN draws black so it stands out.
+    /// The colour of `value`; NaN is drawn black so that it is easy to spot.
     pub fn color(&self, value: f32) -> Rgb {
         if value.is_nan() {
             return Rgb::BLACK;

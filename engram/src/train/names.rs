@@ -1,4 +1,4 @@
-//! The models and data sets the training tool knows by name.
+//! The models and data sets the training tool accepts by name.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -45,7 +45,7 @@ impl fmt::Display for ModelName {
     }
 }
 
-/// What a data set asks the model to predict, which decides the evaluation metric.
+/// The kind of prediction a data set requires, which sets the evaluation metric.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TaskKind {

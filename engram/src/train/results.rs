@@ -47,7 +47,7 @@ pub enum RunStatus {
     Completed,
     /// Ctrl-C stopped the run after a saved step.
     Interrupted,
-    /// An error stopped the run; the message says which.
+    /// An error stopped the run, and the message names it.
     Failed(String),
 }
 
