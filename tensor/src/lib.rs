@@ -75,6 +75,7 @@ pub mod matmul;
 pub mod ops;
 pub mod shape;
 pub mod strided;
+pub mod threads;
 
 mod display;
 mod random;
