@@ -22,6 +22,8 @@ mod kernel_simd;
 #[cfg(target_arch = "x86_64")]
 mod kernel_x86;
 mod pack;
+#[cfg(target_arch = "x86_64")]
+mod pack_x86;
 mod params;
 mod raw;
 mod small;
