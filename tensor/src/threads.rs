@@ -9,14 +9,17 @@
 //!
 //! [`with_spinning_workers`] runs a closure while the other workers of the pool wait actively:
 //! each one loops, taking any work that appears at once, as OpenMP runtimes do by default.
-//! While it runs, [`workers_spinning`] returns true and the GEMM splits much smaller products
-//! over threads (see [`crate::matmul::PARALLEL_MIN_MULADDS`]).
+//! Between checks a worker calls `std::thread::yield_now`, which hands the core to any other
+//! runnable process and returns at once when there is none, so a busy machine loses little.
+//! (Pure spinning measured 2x slower than yield-and-check when another process competed for
+//! the cores, and no faster on an idle machine.) While it runs, [`workers_spinning`] returns
+//! true and the GEMM splits much smaller products over threads (see
+//! [`crate::matmul::PARALLEL_MIN_MULADDS`]).
 //!
-//! The price is CPU time: a spinning worker keeps its core busy even when there is nothing to
+//! The price is CPU time: a waiting worker keeps its core busy even when there is nothing to
 //! do. A worker that has found no work for [`SPIN_BEFORE_BACKOFF`] sleeps in short naps instead,
 //! so long serial phases (loading data, writing files) do not burn a core. Set the environment
-//! variable `TENSOR_SPIN_WAIT=0` to turn spinning off, for example on a machine shared with
-//! other jobs.
+//! variable `TENSOR_SPIN_WAIT=0` to turn the active wait off.
 //!
 //! ```
 //! let c = tensor::threads::with_spinning_workers(|| {
@@ -107,7 +110,7 @@ fn spin_until(stop: &AtomicBool) {
     while !stop.load(Ordering::Acquire) {
         match rayon::yield_now() {
             Some(rayon::Yield::Executed) => last_work = Instant::now(),
-            _ if last_work.elapsed() < SPIN_BEFORE_BACKOFF => std::hint::spin_loop(),
+            _ if last_work.elapsed() < SPIN_BEFORE_BACKOFF => std::thread::yield_now(),
             _ => std::thread::sleep(NAP),
         }
     }
