@@ -133,6 +133,18 @@ mod tests {
     }
 
     #[test]
+    fn split_ops_match_serial_ops() {
+        // 40,000 elements: above the element threshold while workers wait actively, below it
+        // otherwise, so the two runs take different paths.
+        let x = crate::Tensor::<f32>::linspace(-3.0, 3.0, 40_000);
+        let y = x.mul_scalar(0.5);
+        let serial = (x.exp(), x.add(&y).expect("same shapes"));
+        let split = with_spinning_workers(|| (x.exp(), x.add(&y).expect("same shapes")));
+        assert_eq!(serial.0.to_vec(), split.0.to_vec());
+        assert_eq!(serial.1.to_vec(), split.1.to_vec());
+    }
+
+    #[test]
     fn nested_calls_run_directly() {
         let value = with_spinning_workers(|| with_spinning_workers(|| 7));
         assert_eq!(value, 7);

@@ -40,12 +40,32 @@ pub const PARALLEL_MIN_ELEMENTS: usize = 1 << 21;
 /// on two) and about twice as fast from 2^20 (8.4 ms against 3.0 ms).
 pub const PARALLEL_MIN_ELEMENTS_COSTLY: usize = 1 << 20;
 
+/// Output size (in elements) from which cheap kernels split over threads while the workers
+/// wait actively (see [`crate::threads`]); costly kernels split from a quarter of it.
+///
+/// Measured with the `step_time` example of `engram` on the 2-core machine of BENCHMARKS.md,
+/// other builds paused: the ENN step took 47-49 ms with no split below the thresholds above,
+/// 48-49 ms with 2^13 here and 45-47 ms with 2^15. Its per-step tensors have 16k-49k elements.
+pub const PARALLEL_MIN_ELEMENTS_SPINNING: usize = 1 << 15;
+
 impl Cost {
     /// Returns the output size from which kernels of this cost run on several threads.
     pub fn parallel_threshold(self) -> usize {
         match self {
             Cost::Cheap => PARALLEL_MIN_ELEMENTS,
             Cost::Costly => PARALLEL_MIN_ELEMENTS_COSTLY,
+        }
+    }
+
+    /// Returns the threshold that applies now: smaller while the workers wait actively.
+    fn current_threshold(self) -> usize {
+        if crate::threads::workers_spinning() {
+            match self {
+                Cost::Cheap => PARALLEL_MIN_ELEMENTS_SPINNING,
+                Cost::Costly => PARALLEL_MIN_ELEMENTS_SPINNING / 4,
+            }
+        } else {
+            self.parallel_threshold()
         }
     }
 }
@@ -55,19 +75,25 @@ pub const PARALLEL_CHUNK: usize = 1 << 14;
 
 /// Calls `fill(first, chunk)` over `out` cut into chunks, where `first` is the position of
 /// `chunk[0]` in `out`. Runs on the calling thread when `out` is shorter than the threshold of
-/// `cost`, otherwise over rayon's pool.
+/// `cost`, otherwise over rayon's pool in chunks of at most [`PARALLEL_CHUNK`] elements.
 pub(crate) fn fill_chunks<T: Send>(
     out: &mut [T],
     cost: Cost,
     fill: impl Fn(usize, &mut [T]) + Sync + Send,
 ) {
-    if out.len() < cost.parallel_threshold() {
+    if out.len() < cost.current_threshold() {
         fill(0, out);
         return;
     }
-    out.par_chunks_mut(PARALLEL_CHUNK)
+    // At least one chunk per thread, so that outputs just above the threshold split evenly.
+    let per_thread = out
+        .len()
+        .div_ceil(rayon::current_num_threads())
+        .next_multiple_of(64);
+    let chunk = per_thread.min(PARALLEL_CHUNK);
+    out.par_chunks_mut(chunk)
         .enumerate()
-        .for_each(|(i, chunk)| fill(i * PARALLEL_CHUNK, chunk));
+        .for_each(|(i, part)| fill(i * chunk, part));
 }
 
 /// Allocates a vector of `len` elements and has `fill(first, chunk)` write them, chunk by chunk
