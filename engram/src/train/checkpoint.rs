@@ -8,6 +8,7 @@
 //! |---|---|
 //! | `meta.model`, `meta.dataset`, `meta.task` | indices into [`ModelName::ALL`], [`DATASETS`], [`TASKS`] |
 //! | `meta.input_features`, `meta.num_classes`, `meta.hidden`, `meta.memory`, `meta.seed` | the [`ModelSpec`] |
+//! | `meta.token_input` | index into [`TokenInputKind::ALL`]; 0 (embedding) when missing |
 //! | `meta.batch_size`, `meta.lr`, `meta.clip_norm`, `meta.bptt` | optimisation settings |
 //! | `train.epochs_done`, `train.step` | finished epochs, and steps done in the next one |
 //! | `train.partial_loss_sum`, `train.partial_examples`, `train.partial_seconds` | sums over those steps |
@@ -23,7 +24,7 @@ use nn::{Optimizer, StateDict};
 
 use super::error::{Result, TrainError};
 use super::model::{ModelSpec, TrainModel};
-use super::names::{DatasetName, ModelName, TaskKind};
+use super::names::{DatasetName, ModelName, TaskKind, TokenInputKind};
 use super::results::EpochRecord;
 
 /// Data sets in the order of their `meta.dataset` index.
@@ -151,6 +152,14 @@ fn write_state_scalars(state: &TrainingState, out: &mut BTreeMap<String, f64>) {
     put("meta.memory", spec.memory as f64);
     // NOTE: a seed above 2^53 does not survive the f64 round trip; the CLI documents the limit.
     put("meta.seed", spec.seed as f64);
+    put(
+        "meta.token_input",
+        index_of(
+            TokenInputKind::ALL
+                .iter()
+                .position(|t| *t == spec.token_input),
+        ),
+    );
 
     put("meta.batch_size", state.batch_size as f64);
     put("meta.lr", state.lr);
@@ -235,6 +244,12 @@ fn read_state_scalars(path: &Path, scalars: &BTreeMap<String, f64>) -> Result<Tr
         reader.count("meta.memory"),
         reader.count("meta.seed"),
     ];
+    // Checkpoints written before the setting existed used an embedding.
+    let token_input = if scalars.contains_key("meta.token_input") {
+        reader.pick("meta.token_input", &TokenInputKind::ALL)
+    } else {
+        Some(TokenInputKind::Embedding)
+    };
     let batch_size = reader.count("meta.batch_size");
     let lr = reader.float("meta.lr");
     let clip_norm = reader.float("meta.clip_norm");
@@ -250,9 +265,13 @@ fn read_state_scalars(path: &Path, scalars: &BTreeMap<String, f64>) -> Result<Tr
         .map(|epoch| read_record(&mut reader, epoch))
         .collect();
 
-    let (Some(model), Some(dataset), Some(task), true) =
-        (model, dataset, task, reader.problems.is_empty())
-    else {
+    let (Some(model), Some(dataset), Some(task), Some(token_input), true) = (
+        model,
+        dataset,
+        task,
+        token_input,
+        reader.problems.is_empty(),
+    ) else {
         return Err(TrainError::Checkpoint {
             path: path.to_path_buf(),
             message: format!(
@@ -271,6 +290,7 @@ fn read_state_scalars(path: &Path, scalars: &BTreeMap<String, f64>) -> Result<Tr
             hidden,
             memory,
             seed: seed as u64,
+            token_input,
         },
         dataset,
         batch_size,

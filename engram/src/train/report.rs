@@ -154,6 +154,7 @@ mod tests {
                 hidden: 128,
                 memory: 64,
                 seed: 1,
+                token_input: crate::train::TokenInputKind::Embedding,
             },
             runs: vec![
                 ModelRun {

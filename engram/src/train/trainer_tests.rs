@@ -71,6 +71,7 @@ fn task() -> (TaskData, ModelSpec) {
         hidden: 4,
         memory: 2,
         seed: 3,
+        token_input: TokenInputKind::Embedding,
     };
     (data, spec)
 }

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use engram::train::{DatasetName, ModelName};
+use engram::train::{DatasetName, ModelName, TokenInputKind};
 
 /// Train, compare and inspect the Engram Neural Network and its RNN, GRU and LSTM baselines.
 ///
@@ -202,6 +202,29 @@ pub struct ModelArgs {
     /// Memory slots of the ENN (m); ignored by the other models.
     #[arg(long, value_name = "M", default_value_t = 64)]
     pub memory: usize,
+
+    /// How language models read tokens: a learned embedding of width H, or the raw token
+    /// index as one float feature (the ENN paper's WikiText setup). Ignored by classifiers.
+    #[arg(long, value_enum, value_name = "KIND", default_value = "embedding")]
+    pub token_input: TokenInputArg,
+}
+
+/// Token input kinds accepted on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TokenInputArg {
+    /// A learned embedding table.
+    Embedding,
+    /// The raw token index as one feature.
+    Index,
+}
+
+impl From<TokenInputArg> for TokenInputKind {
+    fn from(arg: TokenInputArg) -> Self {
+        match arg {
+            TokenInputArg::Embedding => TokenInputKind::Embedding,
+            TokenInputArg::Index => TokenInputKind::Index,
+        }
+    }
 }
 
 /// Optimisation and output options.

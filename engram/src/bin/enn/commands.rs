@@ -55,6 +55,7 @@ fn default_run(args: &DefaultRunArgs, stop: &AtomicBool) -> Result<()> {
     let model_size = ModelArgs {
         hidden: args.default_hidden.unwrap_or(DEFAULT_HIDDEN),
         memory: args.default_memory.unwrap_or(DEFAULT_MEMORY),
+        token_input: crate::cli::TokenInputArg::Embedding,
     };
     let train = TrainArgs {
         epochs: args.default_epochs.unwrap_or(DEFAULT_EPOCHS),
@@ -207,6 +208,7 @@ fn train_one(
         hidden: model_size.hidden,
         memory: model_size.memory,
         seed: train.seed,
+        token_input: model_size.token_input.into(),
     };
     let mut built = build_model(&spec)?;
     log::info!("{model}: {} trainable parameters", built.num_parameters());
@@ -267,6 +269,7 @@ fn report(
             hidden: model_size.hidden,
             memory: model_size.memory,
             seed: train.seed,
+            token_input: model_size.token_input.into(),
         },
         runs,
     }

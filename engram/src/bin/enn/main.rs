@@ -1,11 +1,12 @@
 //! `enn`: train, compare and inspect the Engram Neural Network and its RNN, GRU and LSTM
 //! baselines.
 //!
-//! `cli.rs` defines the options, `commands.rs` runs training and comparisons on top of
+//! `cli.rs` defines the options, `allocator.rs` tunes glibc's allocator for large tensors, `commands.rs` runs training and comparisons on top of
 //! `engram::train`, `inspect.rs` evaluates checkpoints and draws their memory, and `progress.rs`
 //! draws the progress bars. Errors end the program with one line on standard error and exit
 //! status 1 (130 after Ctrl-C); invalid options exit through clap with status 2.
 
+mod allocator;
 mod cli;
 mod commands;
 mod inspect;
@@ -21,6 +22,7 @@ use engram::train::TrainError;
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     init_logger();
+    allocator::keep_freed_memory();
     let stop = install_interrupt_handler();
 
     match commands::run(cli, &stop) {
