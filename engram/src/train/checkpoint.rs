@@ -14,11 +14,15 @@
 //! | `train.partial_loss_sum`, `train.partial_examples`, `train.partial_seconds` | sums over those steps |
 //! | `history.NNNN.<field>` | the [`EpochRecord`] of epoch NNNN |
 //!
+//! Two strings, the data directory and the training split, are stored as tensors
+//! `meta.data_dir` and `meta.train_split` of their UTF-8 bytes (one value per byte), because the
+//! metadata holds numbers only; each is left out when empty.
+//!
 //! Random state needs no bytes of its own: the loop derives every generator from
 //! `(seed, epoch, step)`, so the epoch and step numbers restore it exactly.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use nn::{Optimizer, StateDict};
 
@@ -53,9 +57,14 @@ pub struct PartialEpoch {
     pub seconds: f64,
 }
 
-/// Everything in a checkpoint apart from the tensors.
+/// Everything in a checkpoint apart from the model's and optimizer's tensors.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrainingState {
+    /// Directory the data set was read from, so that `enn eval` and `enn trace` find it again;
+    /// `None` for generated data or checkpoints written before it was recorded.
+    pub data_dir: Option<PathBuf>,
+    /// Split trained on (`train`, `valid` or `test`); empty when not recorded.
+    pub train_split: String,
     /// The model's architecture and initial seed.
     pub spec: ModelSpec,
     /// The data set trained on.
@@ -92,6 +101,19 @@ pub fn save_checkpoint(
     }
     dict.insert_prefixed("optim.", optimizer.state_dict());
     write_state_scalars(state, &mut dict.scalars);
+    let data_dir = state
+        .data_dir
+        .as_ref()
+        .map(|dir| dir.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    for (name, text) in [
+        ("meta.data_dir", data_dir.as_str()),
+        ("meta.train_split", state.train_split.as_str()),
+    ] {
+        if let Some(tensor) = text_tensor(text) {
+            dict.tensors.insert(name.to_owned(), tensor);
+        }
+    }
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)
             .map_err(|e| TrainError::io("create directory", parent, e))?;
@@ -114,11 +136,21 @@ pub struct LoadedCheckpoint {
 /// Reads a checkpoint written by [`save_checkpoint`].
 ///
 /// # Errors
-/// [`TrainError::Nn`] for a missing, corrupt or truncated file; [`TrainError::Checkpoint`] when
-/// a setting is missing or out of range, naming it.
+/// [`TrainError::Io`] for a file that cannot be read, [`TrainError::Checkpoint`] for a corrupt
+/// or truncated file or a setting that is missing or out of range, naming it.
 pub fn load_checkpoint(path: &Path) -> Result<LoadedCheckpoint> {
-    let dict: StateDict<f32> = nn::load_safetensors(path)?;
-    let state = read_state_scalars(path, &dict.scalars)?;
+    let dict: StateDict<f32> = nn::load_safetensors(path).map_err(|error| match error {
+        nn::NnError::Io { source, .. } => TrainError::io("read checkpoint", path, source),
+        nn::NnError::CorruptCheckpoint { message, .. } => TrainError::Checkpoint {
+            path: path.to_path_buf(),
+            message: format!("it is not a valid safetensors file: {message}"),
+        },
+        other => other.into(),
+    })?;
+    let mut state = read_state_scalars(path, &dict.scalars)?;
+    let text = |name: &str| dict.tensors.get(name).and_then(tensor_text);
+    state.data_dir = text("meta.data_dir").map(PathBuf::from);
+    state.train_split = text("meta.train_split").unwrap_or_default();
     let parameters = dict.sub_dict("model.").tensors;
     let optimizer = dict.sub_dict("optim.");
     Ok(LoadedCheckpoint {
@@ -126,6 +158,25 @@ pub fn load_checkpoint(path: &Path) -> Result<LoadedCheckpoint> {
         parameters,
         optimizer,
     })
+}
+
+/// Stores the UTF-8 bytes of `text` as a tensor, one value per byte; `None` for empty text.
+fn text_tensor(text: &str) -> Option<tensor::Tensor<f32>> {
+    let bytes: Vec<f32> = text.bytes().map(f32::from).collect();
+    let len = bytes.len();
+    (len > 0).then(|| {
+        tensor::Tensor::from_vec(bytes, &[len]).expect("a vector of len values fits [len]")
+    })
+}
+
+/// Reads back the text of [`text_tensor`]; `None` when a value is not a byte or the bytes are
+/// not UTF-8.
+fn tensor_text(tensor: &tensor::Tensor<f32>) -> Option<String> {
+    let bytes: Option<Vec<u8>> = tensor
+        .iter()
+        .map(|v| (v.fract() == 0.0 && (0.0..=255.0).contains(&v)).then_some(v as u8))
+        .collect();
+    String::from_utf8(bytes?).ok()
 }
 
 fn write_state_scalars(state: &TrainingState, out: &mut BTreeMap<String, f64>) {
@@ -282,6 +333,8 @@ fn read_state_scalars(path: &Path, scalars: &BTreeMap<String, f64>) -> Result<Tr
     };
     let [input_features, num_classes, hidden, memory, seed] = spec_numbers;
     Ok(TrainingState {
+        data_dir: None,
+        train_split: String::new(),
         spec: ModelSpec {
             model,
             task,

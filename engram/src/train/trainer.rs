@@ -3,7 +3,7 @@
 //!
 //! Language models carry their final state, detached, from one batch into the next batch of
 //! the same epoch (truncated backpropagation through time, as PyTorch's word-level language
-//! model example does); every epoch and every evaluation starts from a fresh state.
+//! model example does). Every epoch and every evaluation starts from a fresh state.
 //!
 //! One step: clear the tape, run the model, take the mean cross-entropy, stop if it is NaN or
 //! infinite, back-propagate, clip the gradients to `clip_norm` (stop if their norm is not
@@ -51,6 +51,11 @@ pub struct TrainSettings {
     pub resume: bool,
     /// Folder for the ENN memory statistics and pictures; `None` skips monitoring.
     pub monitor_dir: Option<PathBuf>,
+    /// Directory the data was read from, recorded in the checkpoint for `enn eval` and
+    /// `enn trace`; `None` for generated data.
+    pub data_dir: Option<PathBuf>,
+    /// Split trained on, recorded in the checkpoint likewise.
+    pub train_split: String,
 }
 
 /// Receives progress reports; the command-line tool draws progress bars from them.
@@ -101,6 +106,8 @@ pub fn train_model(
         ..AdamConfig::default()
     })?;
     let mut state = TrainingState {
+        data_dir: settings.data_dir.clone(),
+        train_split: settings.train_split.clone(),
         spec: *spec,
         dataset,
         batch_size: settings.batch_size,
@@ -216,6 +223,8 @@ fn resume(
     Ok(TrainingState {
         lr: requested.lr,
         clip_norm: requested.clip_norm,
+        data_dir: requested.data_dir.clone(),
+        train_split: requested.train_split.clone(),
         ..loaded.state
     })
 }
