@@ -222,7 +222,7 @@ impl RowTargets {
             for p in row.iter_mut() {
                 *p = *p * scale_t - smooth;
             }
-            row[target] = row[target] - on_target;
+            row[target] -= on_target;
         }
     }
 }

@@ -14,6 +14,8 @@
 //! [`ModelConfig`].
 
 mod baselines;
+#[cfg(test)]
+mod carry_tests;
 mod enn;
 mod factory;
 
