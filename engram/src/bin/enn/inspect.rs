@@ -101,8 +101,8 @@ pub fn trace(command: &TraceCommand) -> Result<()> {
     monitor.record(model.as_mut(), epoch)?;
     println!(
         "memory statistics and pictures of epoch {epoch} written to {}; trace_difference.png \
-         compares epochs, so it is written during training (OUT/enn/memory) but not from one \
-         checkpoint",
+         compares epochs, so training writes it into the memory folder beside the checkpoint, \
+         and one checkpoint cannot",
         command.out.display()
     );
     Ok(())
