@@ -10,7 +10,10 @@
 //! ```
 //!
 //! Rows whose target equals `ignore_index` (padding) are left out of the sum and of n_kept.
-//! The loss is one weighted sum, `-sum(Q * log_softmax(z)) / n_kept`, with a constant Q.
+//! [`cross_entropy`] is one fused tape node: the forward pass keeps only one logsumexp per row,
+//! and the backward pass writes `(softmax(z) - q) / n_kept` directly, because `sum_c q_c = 1`.
+//! Neither pass builds a one-hot or log-probability matrix, which matters for language models,
+//! where `[n, classes]` is `[batch * time, vocabulary]`.
 
 use autodiff::Var;
 use tensor::{Element, Tensor};
@@ -41,21 +44,52 @@ pub fn cross_entropy<T: Element>(
     targets: &[usize],
     options: &CrossEntropyOptions,
 ) -> Result<Var<T>> {
+    let op = "cross_entropy";
     let eps = options.label_smoothing;
     if !(0.0..=1.0).contains(&eps) {
         return Err(NnError::invalid(
-            "cross_entropy",
+            op,
             format!("label_smoothing must be in [0, 1], got {eps}"),
         ));
     }
-    let log_probs = logits.log_softmax(-1)?;
-    weighted_nll(
-        "cross_entropy",
-        &log_probs,
-        targets,
-        options.ignore_index,
+    let classes = check_targets(op, logits.shape(), targets, options.ignore_index)?;
+    let tape = logits.tape();
+    let kept_rows = targets
+        .iter()
+        .filter(|&&t| Some(t) != options.ignore_index)
+        .count();
+    if kept_rows == 0 {
+        return Ok(tape.constant(Tensor::scalar(T::ZERO)));
+    }
+
+    let z = logits.value().contiguous();
+    let z_slice = z
+        .as_slice()
+        .expect("contiguous() returns a contiguous tensor");
+    let rows = RowTargets {
+        targets: targets.to_vec(),
+        ignore_index: options.ignore_index,
+        classes,
         eps,
-    )
+    };
+    let log_sum_exp: Vec<f64> = z
+        .reshape(&[-1, classes as isize])?
+        .logsumexp(&[-1], false)?
+        .iter()
+        .map(|v| v.to_f64())
+        .collect();
+    let total: f64 = rows.loss_sum(z_slice, &log_sum_exp);
+    let scale = 1.0 / kept_rows as f64;
+    let output = Tensor::scalar(T::from_f64(total * scale));
+
+    tape.custom_op(op, &[logits], output, move |g| {
+        // d loss / d z_c = g (softmax(z)_c - q_c) / n_kept on kept rows, 0 on ignored rows.
+        let upstream = g.to_scalar()?.to_f64() * scale;
+        let mut grad = z.softmax(-1)?;
+        rows.softmax_minus_target(grad.as_mut_slice(), upstream);
+        Ok(vec![Some(grad)])
+    })
+    .map_err(NnError::from)
 }
 
 /// Returns the mean negative log-likelihood `-(1 / n_kept) sum log_probs[i, y_i]` for
@@ -69,18 +103,51 @@ pub fn nll_loss<T: Element>(
     targets: &[usize],
     ignore_index: Option<usize>,
 ) -> Result<Var<T>> {
-    weighted_nll("nll_loss", log_probs, targets, ignore_index, 0.0)
+    let op = "nll_loss";
+    let classes = check_targets(op, log_probs.shape(), targets, ignore_index)?;
+    let kept: Vec<(usize, usize)> = targets
+        .iter()
+        .enumerate()
+        .filter(|&(_, &t)| Some(t) != ignore_index)
+        .map(|(row, &t)| (row, t))
+        .collect();
+    let tape = log_probs.tape();
+    if kept.is_empty() {
+        return Ok(tape.constant(Tensor::scalar(T::ZERO)));
+    }
+
+    let values = log_probs.value().contiguous();
+    let slice = values
+        .as_slice()
+        .expect("contiguous() returns a contiguous tensor");
+    let total: f64 = kept
+        .iter()
+        .map(|&(row, t)| slice[row * classes + t].to_f64())
+        .sum();
+    let scale = 1.0 / kept.len() as f64;
+    let output = Tensor::scalar(T::from_f64(-total * scale));
+
+    let shape = log_probs.shape().to_vec();
+    tape.custom_op(op, &[log_probs], output, move |g| {
+        // d loss / d log_probs[i, y_i] = -g / n_kept; every other entry gets 0.
+        let value = T::from_f64(-g.to_scalar()?.to_f64() * scale);
+        let mut grad = vec![T::ZERO; shape.iter().product()];
+        for &(row, t) in &kept {
+            grad[row * classes + t] = value;
+        }
+        Ok(vec![Some(Tensor::from_vec(grad, &shape)?)])
+    })
+    .map_err(NnError::from)
 }
 
-/// Builds the constant target distribution Q and returns `-sum(Q * log_probs) / n_kept`.
-fn weighted_nll<T: Element>(
+/// Checks that `shape` is `[..., classes >= 1]` with one target per row, each below `classes`
+/// or equal to `ignore_index`, and returns `classes`.
+fn check_targets(
     op: &'static str,
-    log_probs: &Var<T>,
+    shape: &[usize],
     targets: &[usize],
     ignore_index: Option<usize>,
-    eps: f64,
-) -> Result<Var<T>> {
-    let shape = log_probs.shape();
+) -> Result<usize> {
     let classes = match shape.last() {
         Some(&c) if c > 0 => c,
         _ => {
@@ -91,7 +158,7 @@ fn weighted_nll<T: Element>(
             })
         }
     };
-    let rows = log_probs.value().num_elements() / classes;
+    let rows = shape.iter().product::<usize>() / classes;
     if targets.len() != rows {
         return Err(NnError::ShapeMismatch {
             op,
@@ -99,34 +166,65 @@ fn weighted_nll<T: Element>(
             got: vec![targets.len()],
         });
     }
-
-    let mut weights = vec![T::ZERO; rows * classes];
-    let mut kept_rows = 0usize;
-    let smooth = T::from_f64(eps / classes as f64);
-    let on_target = T::from_f64(1.0 - eps);
-    for (row, &target) in targets.iter().enumerate() {
-        if Some(target) == ignore_index {
-            continue;
-        }
-        if target >= classes {
-            return Err(NnError::invalid(
-                op,
-                format!("target {target} at row {row} is out of range for {classes} classes"),
-            ));
-        }
-        let q = &mut weights[row * classes..(row + 1) * classes];
-        q.iter_mut().for_each(|w| *w = smooth);
-        q[target] += on_target;
-        kept_rows += 1;
+    let bad = targets
+        .iter()
+        .enumerate()
+        .find(|&(_, &t)| t >= classes && Some(t) != ignore_index);
+    if let Some((row, target)) = bad {
+        return Err(NnError::invalid(
+            op,
+            format!("target {target} at row {row} is out of range for {classes} classes"),
+        ));
     }
-    let tape = log_probs.tape();
-    if kept_rows == 0 {
-        return Ok(tape.constant(Tensor::scalar(T::ZERO)));
+    Ok(classes)
+}
+
+/// The targets of a cross-entropy, with what turns them into the distribution q of each row.
+struct RowTargets {
+    targets: Vec<usize>,
+    ignore_index: Option<usize>,
+    classes: usize,
+    eps: f64,
+}
+
+impl RowTargets {
+    /// Returns `sum over kept rows of (logsumexp(z) - sum_c q_c z_c)`, the summed loss, which
+    /// equals `-sum_c q_c log p_c` because `sum_c q_c = 1`.
+    fn loss_sum<T: Element>(&self, z: &[T], log_sum_exp: &[f64]) -> f64 {
+        let mut total = 0.0;
+        for (row, (&target, &lse)) in self.targets.iter().zip(log_sum_exp).enumerate() {
+            if Some(target) == self.ignore_index {
+                continue;
+            }
+            let values = &z[row * self.classes..(row + 1) * self.classes];
+            let mut expected = (1.0 - self.eps) * values[target].to_f64();
+            if self.eps > 0.0 {
+                let row_sum: f64 = values.iter().map(|v| v.to_f64()).sum();
+                expected += self.eps / self.classes as f64 * row_sum;
+            }
+            total += lse - expected;
+        }
+        total
     }
 
-    let q = tape.constant(Tensor::from_vec(weights, shape)?);
-    let total = log_probs.mul(&q)?.sum(&[], false)?;
-    Ok(total.mul_scalar(T::from_f64(-1.0 / kept_rows as f64))?)
+    /// Turns `probs`, the softmax of the logits, into `scale * (probs - q)` on kept rows
+    /// and zeros on ignored rows, in place.
+    fn softmax_minus_target<T: Element>(&self, probs: &mut [T], scale: f64) {
+        let scale_t = T::from_f64(scale);
+        let smooth = T::from_f64(scale * self.eps / self.classes as f64);
+        let on_target = T::from_f64(scale * (1.0 - self.eps));
+        let rows = probs.chunks_mut(self.classes).zip(&self.targets);
+        for (row, &target) in rows {
+            if Some(target) == self.ignore_index {
+                row.fill(T::ZERO);
+                continue;
+            }
+            for p in row.iter_mut() {
+                *p = *p * scale_t - smooth;
+            }
+            row[target] -= on_target;
+        }
+    }
 }
 
 /// Returns the mean squared error `mean((prediction - target)^2)` over all elements; the

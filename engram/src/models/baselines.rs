@@ -4,12 +4,12 @@
 
 use autodiff::{Tape, Var};
 use nn::module::join_name;
-use nn::rnn::{Recurrent, RecurrentCell, RecurrentConfig, RecurrentOutput};
+use nn::rnn::{CellState, Recurrent, RecurrentCell, RecurrentConfig, RecurrentOutput};
 use nn::{Linear, LinearConfig, Module, Param};
 use rand::RngCore;
 
 use super::enn::TokenInput;
-use super::{ModelKind, SequenceModel};
+use super::{CarriedState, ModelKind, SequenceModel};
 use crate::{EngramError, Result};
 
 /// Hidden size of the first recurrent layer of the baseline classifier.
@@ -195,4 +195,41 @@ impl<C: RecurrentCell<f32>> SequenceModel for RecurrentLanguageModel<C> {
     fn kind(&self) -> ModelKind {
         self.kind
     }
+
+    fn forward_carried(
+        &self,
+        tape: &Tape<f32>,
+        ids: &Var<f32>,
+        state: &mut Option<CarriedState>,
+    ) -> Result<Var<f32>> {
+        let features = self.input.forward(tape, ids)?;
+        let batch = features.shape()[0];
+        let initial = state
+            .as_ref()
+            .filter(|carried| carried.batch() == Some(batch))
+            .map(|carried| cell_states(tape, carried));
+        let (outputs, finals) =
+            self.recurrent
+                .forward_with_state(tape, &features, initial.as_deref())?;
+
+        let mut parts = Vec::with_capacity(2);
+        for layer in &finals {
+            parts.push(layer.h.value().clone());
+            if let Some(c) = &layer.c {
+                parts.push(c.value().clone());
+            }
+        }
+        *state = Some(CarriedState::new(parts));
+        Ok(self.head.forward(tape, &outputs)?)
+    }
+}
+
+/// Turns the carried parts of a one-layer recurrent model (`[h]` or `[h, c]`) back into the
+/// layer's initial state, as constants.
+fn cell_states(tape: &Tape<f32>, carried: &CarriedState) -> Vec<CellState<f32>> {
+    let parts = carried.parts();
+    vec![CellState {
+        h: tape.constant(parts[0].clone()),
+        c: parts.get(1).map(|c| tape.constant(c.clone())),
+    }]
 }

@@ -5,10 +5,13 @@
 use autodiff::{Tape, Var};
 use nn::module::join_name;
 use nn::{Dropout, Embedding, EmbeddingConfig, Linear, LinearConfig, Module, Param};
-use rand::RngCore;
+use rand::rngs::StdRng;
+use rand::{RngCore, SeedableRng};
+use std::cell::RefCell;
 use tensor::Tensor;
 
-use super::{ModelKind, SequenceModel};
+use super::{CarriedState, ModelKind, SequenceModel};
+use crate::cell::{unroll, EnnState};
 use crate::monitor::MemorySnapshot;
 use crate::network::{EnnLayer, EnnOutput};
 use crate::{EngramConfig, EngramError, Result};
@@ -177,6 +180,10 @@ impl TokenInput {
     }
 }
 
+/// Mixed into a reseeding seed to give the trace noise of a carried run its own stream (an
+/// arbitrary odd constant).
+const CARRIED_NOISE_SEED_MIX: u64 = 0x2545_f491_4f6c_dd1d;
+
 /// An ENN language model: token input, ENN over every step, `Linear(h -> vocabulary)`. Maps
 /// ids `[B, T]` to logits `[B, T, vocabulary]`.
 #[derive(Debug)]
@@ -184,6 +191,9 @@ pub struct EnnLanguageModel {
     input: TokenInput,
     enn: EnnLayer<f32>,
     head: Linear<f32>,
+    /// Draws the trace noise of runs that continue a carried state (the layer's own
+    /// generator draws it for runs from a fresh state).
+    carried_noise: RefCell<StdRng>,
 }
 
 impl EnnLanguageModel {
@@ -217,7 +227,13 @@ impl EnnLanguageModel {
             ..LinearConfig::default()
         };
         let head = Linear::new(&head_config, rng)?;
-        Ok(EnnLanguageModel { input, enn, head })
+        let carried_noise = RefCell::new(StdRng::seed_from_u64(rng.next_u64()));
+        Ok(EnnLanguageModel {
+            input,
+            enn,
+            head,
+            carried_noise,
+        })
     }
 }
 
@@ -253,6 +269,49 @@ impl SequenceModel for EnnLanguageModel {
 
     fn reseed(&self, seed: u64) {
         self.enn.reseed(seed);
+        *self.carried_noise.borrow_mut() = StdRng::seed_from_u64(seed ^ CARRIED_NOISE_SEED_MIX);
+    }
+
+    fn forward_carried(
+        &self,
+        tape: &Tape<f32>,
+        ids: &Var<f32>,
+        state: &mut Option<CarriedState>,
+    ) -> Result<Var<f32>> {
+        let features = self.input.forward(tape, ids)?;
+        let batch = features.shape()[0];
+        let carried = state
+            .as_ref()
+            .filter(|carried| carried.batch() == Some(batch));
+        let (outputs, final_state) = match carried {
+            Some(carried) => {
+                let initial = EnnState {
+                    hidden: tape.constant(carried.parts()[0].clone()),
+                    trace: tape.constant(carried.parts()[1].clone()),
+                };
+                let weights = self.enn.weights(tape)?;
+                let mut noise = self.carried_noise.borrow_mut();
+                let run = unroll(
+                    self.enn.config(),
+                    &weights,
+                    &features,
+                    initial,
+                    Some(&mut *noise),
+                )?;
+                let steps: Vec<&Var<f32>> = run.outputs.iter().collect();
+                (Var::stack(&steps, 1)?, run.state)
+            }
+            None => {
+                let run = self.enn.run(tape, &features)?;
+                (run.output, run.state)
+            }
+        };
+
+        *state = Some(CarriedState::new(vec![
+            final_state.hidden.value().clone(),
+            final_state.trace.value().clone(),
+        ]));
+        Ok(self.head.forward(tape, &outputs)?)
     }
 
     fn memory_snapshot(&self, ids: &Tensor<f32>) -> Result<Option<MemorySnapshot>> {

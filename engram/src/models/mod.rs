@@ -14,6 +14,8 @@
 //! [`ModelConfig`].
 
 mod baselines;
+#[cfg(test)]
+mod carry_tests;
 mod enn;
 mod factory;
 
@@ -83,6 +85,34 @@ impl FromStr for ModelKind {
     }
 }
 
+/// The state a language model hands from one batch to the next batch of the same token stream
+/// (truncated backpropagation through time): tensor values only, so no gradient flows back
+/// into the earlier batch.
+///
+/// The parts depend on the model: `[h]` for the RNN and GRU, `[h, c]` for the LSTM, and
+/// `[hidden, trace]` for the ENN, with `h`, `c` and `hidden` of shape `[B, h]`.
+#[derive(Debug, Clone)]
+pub struct CarriedState {
+    parts: Vec<Tensor<f32>>,
+}
+
+impl CarriedState {
+    /// Wraps the state tensors; the first one must be `[batch, ...]`.
+    pub fn new(parts: Vec<Tensor<f32>>) -> Self {
+        CarriedState { parts }
+    }
+
+    /// Returns the state tensors in the model's order.
+    pub fn parts(&self) -> &[Tensor<f32>] {
+        &self.parts
+    }
+
+    /// Returns the number of sequences the state belongs to (the first axis of the first part).
+    pub fn batch(&self) -> Option<usize> {
+        self.parts.first().and_then(|t| t.shape().first().copied())
+    }
+}
+
 /// A model the training tool can train, evaluate and monitor: `Module::forward` returns the
 /// logits, and the module's training mode switches dropout.
 pub trait SequenceModel: Module<f32> {
@@ -101,4 +131,22 @@ pub trait SequenceModel: Module<f32> {
     /// Restarts the model's own random generators (dropout masks, initial states, trace noise)
     /// from `seed`. Models that draw nothing while training keep the default, which does nothing.
     fn reseed(&self, _seed: u64) {}
+
+    /// Runs `input` from `state` and replaces `state` by the final state, detached from the
+    /// tape. A `None` state, or one of another batch size, starts from the usual fresh state.
+    ///
+    /// Language models use it to carry the state across consecutive batches of one token
+    /// stream; the default, for models without such a state, ignores `state` and runs
+    /// `Module::forward`.
+    ///
+    /// # Errors
+    /// Shape errors for an input the model does not accept.
+    fn forward_carried(
+        &self,
+        tape: &autodiff::Tape<f32>,
+        input: &autodiff::Var<f32>,
+        _state: &mut Option<CarriedState>,
+    ) -> Result<autodiff::Var<f32>> {
+        Ok(self.forward(tape, input)?)
+    }
 }

@@ -9,7 +9,7 @@
 //! |---|---|
 //! | `memory_stats.json` | every epoch's statistics (see [`MonitorReport`]) |
 //! | `trace_first.png`, `trace_current.png` | the trace, slots x hidden units, first and latest epoch |
-//! | `trace_difference.png` | latest minus first trace |
+//! | `trace_difference.png` | latest minus first trace, from the second recorded epoch on |
 //! | `statistics.png` | the statistics over epochs |
 //! | `attention.png` | attention over time steps x slots for the first example of the batch |
 //!
@@ -189,7 +189,8 @@ impl MemoryMonitor {
             .clone();
 
         self.write_json()?;
-        plots::write_trace_pictures(&self.out_dir, &first, &current)?;
+        let with_difference = self.history.len() > 1;
+        plots::write_trace_pictures(&self.out_dir, &first, &current, with_difference)?;
         plots::write_statistics_picture(&self.out_dir, &self.history)?;
         plots::write_attention_picture(&self.out_dir, snapshot)?;
         Ok(record)

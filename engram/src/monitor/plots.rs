@@ -14,8 +14,14 @@ const PANEL_HEIGHT: usize = 260;
 type Matrix = (Vec<f32>, usize, usize);
 
 /// Writes `trace_first.png`, `trace_current.png` (one shared colour scale, so the two compare)
-/// and `trace_difference.png` (its own scale).
-pub(super) fn write_trace_pictures(dir: &Path, first: &Matrix, current: &Matrix) -> Result<()> {
+/// and, when `with_difference` is set, `trace_difference.png` (its own scale). The difference is
+/// left out after the first recorded epoch, where it would be all zeros.
+pub(super) fn write_trace_pictures(
+    dir: &Path,
+    first: &Matrix,
+    current: &Matrix,
+    with_difference: bool,
+) -> Result<()> {
     let (rows, cols) = (current.1, current.2);
     let both: Vec<f32> = first.0.iter().chain(&current.0).copied().collect();
     let scale = ColorScale::diverging_for(&both);
@@ -35,7 +41,8 @@ pub(super) fn write_trace_pictures(dir: &Path, first: &Matrix, current: &Matrix)
             ColorScale::diverging_for(&difference),
         ),
     ];
-    for (file, title, values, scale) in pictures {
+    let count = if with_difference { 3 } else { 2 };
+    for (file, title, values, scale) in pictures.into_iter().take(count) {
         let map = Heatmap {
             title,
             values,

@@ -18,7 +18,9 @@ use super::ticks::{format_tick, nice_ticks};
 use crate::{EngramError, Result};
 
 const LEFT: usize = 44;
-const TOP: usize = 22;
+/// Top margin: the title on the first text line, then the row label on its own line above the
+/// cells, so that a long row label never runs into the title.
+const TOP: usize = 34;
 const BOTTOM: usize = 34;
 const BAR_GAP: usize = 12;
 const BAR_WIDTH: usize = 14;

@@ -3,7 +3,7 @@
 
 use super::canvas::{Canvas, Rgb};
 use super::font::{draw_text, text_width};
-use super::ticks::{format_tick, nice_ticks};
+use super::ticks::{format_ticks, nice_ticks};
 
 const LEFT: usize = 60;
 const RIGHT: usize = 14;
@@ -146,19 +146,19 @@ fn draw_grid(canvas: &mut Canvas, frame: &Frame) {
     let (right, bottom) = (left + frame.plot_w as i64, top + frame.plot_h as i64);
     let (x0, _) = frame.x_range();
     let (y0, _) = frame.y_range();
-    for &x in &frame.x_ticks {
+    let x_labels = format_ticks(&frame.x_ticks);
+    for (&x, label) in frame.x_ticks.iter().zip(&x_labels) {
         let (px, _) = frame.to_pixel(x, y0);
         canvas.line(px, top, px, bottom, Rgb::GREY);
-        let label = format_tick(x);
-        let lx = px - text_width(&label, 1) as i64 / 2;
-        draw_text(canvas, lx, bottom + 5, &label, Rgb::BLACK, 1);
+        let lx = px - text_width(label, 1) as i64 / 2;
+        draw_text(canvas, lx, bottom + 5, label, Rgb::BLACK, 1);
     }
-    for &y in &frame.y_ticks {
+    let y_labels = format_ticks(&frame.y_ticks);
+    for (&y, label) in frame.y_ticks.iter().zip(&y_labels) {
         let (_, py) = frame.to_pixel(x0, y);
         canvas.line(left, py, right, py, Rgb::GREY);
-        let label = format_tick(y);
-        let lx = left - 5 - text_width(&label, 1) as i64;
-        draw_text(canvas, lx, py - 3, &label, Rgb::BLACK, 1);
+        let lx = left - 5 - text_width(label, 1) as i64;
+        draw_text(canvas, lx, py - 3, label, Rgb::BLACK, 1);
     }
     canvas.line(left, bottom, right, bottom, Rgb::BLACK);
     canvas.line(left, top, left, bottom, Rgb::BLACK);

@@ -32,14 +32,40 @@ fn widen(low: f64, high: f64) -> (f64, f64) {
 /// Formats a tick label in at most about seven characters: plain decimals for ordinary
 /// magnitudes, scientific notation for very small or very large ones.
 pub fn format_tick(value: f64) -> String {
+    format_with_extra_digits(value, 0)
+}
+
+/// Formats every tick of one axis with [`format_tick`], adding digits to all labels until
+/// neighbouring labels differ, so that ticks of a narrow range never repeat a label. Gives up
+/// after six extra digits.
+pub fn format_ticks(ticks: &[f64]) -> Vec<String> {
+    const MAX_EXTRA_DIGITS: usize = 6;
+    let format_all = |extra: usize| -> Vec<String> {
+        ticks
+            .iter()
+            .map(|&t| format_with_extra_digits(t, extra))
+            .collect()
+    };
+    for extra in 0..MAX_EXTRA_DIGITS {
+        let labels = format_all(extra);
+        if labels.windows(2).all(|pair| pair[0] != pair[1]) {
+            return labels;
+        }
+    }
+    format_all(MAX_EXTRA_DIGITS)
+}
+
+/// Formats `value` with 4 + `extra` decimals (plain) or 1 + `extra` mantissa decimals
+/// (scientific), trimming trailing zeros of plain decimals.
+fn format_with_extra_digits(value: f64, extra: usize) -> String {
     if value == 0.0 {
         return "0".to_string();
     }
     let magnitude = value.abs();
     if !(1e-3..1e5).contains(&magnitude) {
-        return format!("{value:.1e}");
+        return format!("{value:.*e}", 1 + extra);
     }
-    let text = format!("{value:.4}");
+    let text = format!("{value:.*}", 4 + extra);
     let text = text.trim_end_matches('0').trim_end_matches('.');
     text.to_string()
 }
@@ -66,6 +92,18 @@ mod tests {
         assert!(nice_ticks(3.0, 3.0, 5).len() >= 2);
         assert!(nice_ticks(0.0, 0.0, 5).len() >= 2);
         assert!(nice_ticks(f64::NAN, 1.0, 5).len() >= 2);
+    }
+
+    #[test]
+    fn narrow_range_labels_differ() {
+        // 1.20e-4, 1.22e-4, 1.24e-4 all read "1.2e-4" with one mantissa decimal.
+        let labels = format_ticks(&[1.20e-4, 1.22e-4, 1.24e-4]);
+        assert_eq!(labels, vec!["1.20e-4", "1.22e-4", "1.24e-4"]);
+        // 0.50001 and 0.50002 both read "0.5" with four decimals.
+        let labels = format_ticks(&[0.50001, 0.50002]);
+        assert_eq!(labels, vec!["0.50001", "0.50002"]);
+        // Distinct labels keep the short form.
+        assert_eq!(format_ticks(&[0.0, 0.5, 1.0]), vec!["0", "0.5", "1"]);
     }
 
     #[test]

@@ -119,8 +119,8 @@ fn sequence_batches(
     })))
 }
 
-// NOTE: the models start every batch from a fresh state, so the row continuity of these
-// batches is not used yet: no hidden state is carried from one batch to the next.
+/// Row `r` of each batch continues row `r` of the previous batch, which lets the training loop
+/// carry the models' state from batch to batch.
 fn token_batches(
     stream: &TokenStream,
     batch_size: usize,

@@ -8,22 +8,27 @@
 //! |---|---|
 //! | `meta.model`, `meta.dataset`, `meta.task` | indices into [`ModelName::ALL`], [`DATASETS`], [`TASKS`] |
 //! | `meta.input_features`, `meta.num_classes`, `meta.hidden`, `meta.memory`, `meta.seed` | the [`ModelSpec`] |
+//! | `meta.token_input` | index into [`TokenInputKind::ALL`]; 0 (embedding) when missing |
 //! | `meta.batch_size`, `meta.lr`, `meta.clip_norm`, `meta.bptt` | optimisation settings |
 //! | `train.epochs_done`, `train.step` | finished epochs, and steps done in the next one |
 //! | `train.partial_loss_sum`, `train.partial_examples`, `train.partial_seconds` | sums over those steps |
 //! | `history.NNNN.<field>` | the [`EpochRecord`] of epoch NNNN |
 //!
+//! Two strings, the data directory and the training split, are stored as tensors
+//! `meta.data_dir` and `meta.train_split` of their UTF-8 bytes (one value per byte), because the
+//! metadata holds numbers only; each is left out when empty.
+//!
 //! Random state needs no bytes of its own: the loop derives every generator from
 //! `(seed, epoch, step)`, so the epoch and step numbers restore it exactly.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use nn::{Optimizer, StateDict};
 
 use super::error::{Result, TrainError};
 use super::model::{ModelSpec, TrainModel};
-use super::names::{DatasetName, ModelName, TaskKind};
+use super::names::{DatasetName, ModelName, TaskKind, TokenInputKind};
 use super::results::EpochRecord;
 
 /// Data sets in the order of their `meta.dataset` index.
@@ -52,9 +57,14 @@ pub struct PartialEpoch {
     pub seconds: f64,
 }
 
-/// Everything in a checkpoint apart from the tensors.
+/// Everything in a checkpoint apart from the model's and optimizer's tensors.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrainingState {
+    /// Directory the data set was read from, so that `enn eval` and `enn trace` find it again;
+    /// `None` for generated data or checkpoints written before it was recorded.
+    pub data_dir: Option<PathBuf>,
+    /// Split trained on (`train`, `valid` or `test`); empty when not recorded.
+    pub train_split: String,
     /// The model's architecture and initial seed.
     pub spec: ModelSpec,
     /// The data set trained on.
@@ -91,6 +101,19 @@ pub fn save_checkpoint(
     }
     dict.insert_prefixed("optim.", optimizer.state_dict());
     write_state_scalars(state, &mut dict.scalars);
+    let data_dir = state
+        .data_dir
+        .as_ref()
+        .map(|dir| dir.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    for (name, text) in [
+        ("meta.data_dir", data_dir.as_str()),
+        ("meta.train_split", state.train_split.as_str()),
+    ] {
+        if let Some(tensor) = text_tensor(text) {
+            dict.tensors.insert(name.to_owned(), tensor);
+        }
+    }
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)
             .map_err(|e| TrainError::io("create directory", parent, e))?;
@@ -113,11 +136,21 @@ pub struct LoadedCheckpoint {
 /// Reads a checkpoint written by [`save_checkpoint`].
 ///
 /// # Errors
-/// [`TrainError::Nn`] for a missing, corrupt or truncated file; [`TrainError::Checkpoint`] when
-/// a setting is missing or out of range, naming it.
+/// [`TrainError::Io`] for a file that cannot be read, [`TrainError::Checkpoint`] for a corrupt
+/// or truncated file or a setting that is missing or out of range, naming it.
 pub fn load_checkpoint(path: &Path) -> Result<LoadedCheckpoint> {
-    let dict: StateDict<f32> = nn::load_safetensors(path)?;
-    let state = read_state_scalars(path, &dict.scalars)?;
+    let dict: StateDict<f32> = nn::load_safetensors(path).map_err(|error| match error {
+        nn::NnError::Io { source, .. } => TrainError::io("read checkpoint", path, source),
+        nn::NnError::CorruptCheckpoint { message, .. } => TrainError::Checkpoint {
+            path: path.to_path_buf(),
+            message: format!("it is not a valid safetensors file: {message}"),
+        },
+        other => other.into(),
+    })?;
+    let mut state = read_state_scalars(path, &dict.scalars)?;
+    let text = |name: &str| dict.tensors.get(name).and_then(tensor_text);
+    state.data_dir = text("meta.data_dir").map(PathBuf::from);
+    state.train_split = text("meta.train_split").unwrap_or_default();
     let parameters = dict.sub_dict("model.").tensors;
     let optimizer = dict.sub_dict("optim.");
     Ok(LoadedCheckpoint {
@@ -125,6 +158,25 @@ pub fn load_checkpoint(path: &Path) -> Result<LoadedCheckpoint> {
         parameters,
         optimizer,
     })
+}
+
+/// Stores the UTF-8 bytes of `text` as a tensor, one value per byte; `None` for empty text.
+fn text_tensor(text: &str) -> Option<tensor::Tensor<f32>> {
+    let bytes: Vec<f32> = text.bytes().map(f32::from).collect();
+    let len = bytes.len();
+    (len > 0).then(|| {
+        tensor::Tensor::from_vec(bytes, &[len]).expect("a vector of len values fits [len]")
+    })
+}
+
+/// Reads back the text of [`text_tensor`]; `None` when a value is not a byte or the bytes are
+/// not UTF-8.
+fn tensor_text(tensor: &tensor::Tensor<f32>) -> Option<String> {
+    let bytes: Option<Vec<u8>> = tensor
+        .iter()
+        .map(|v| (v.fract() == 0.0 && (0.0..=255.0).contains(&v)).then_some(v as u8))
+        .collect();
+    String::from_utf8(bytes?).ok()
 }
 
 fn write_state_scalars(state: &TrainingState, out: &mut BTreeMap<String, f64>) {
@@ -151,6 +203,14 @@ fn write_state_scalars(state: &TrainingState, out: &mut BTreeMap<String, f64>) {
     put("meta.memory", spec.memory as f64);
     // NOTE: a seed above 2^53 does not survive the f64 round trip; the CLI documents the limit.
     put("meta.seed", spec.seed as f64);
+    put(
+        "meta.token_input",
+        index_of(
+            TokenInputKind::ALL
+                .iter()
+                .position(|t| *t == spec.token_input),
+        ),
+    );
 
     put("meta.batch_size", state.batch_size as f64);
     put("meta.lr", state.lr);
@@ -235,6 +295,12 @@ fn read_state_scalars(path: &Path, scalars: &BTreeMap<String, f64>) -> Result<Tr
         reader.count("meta.memory"),
         reader.count("meta.seed"),
     ];
+    // Checkpoints written before the setting existed used an embedding.
+    let token_input = if scalars.contains_key("meta.token_input") {
+        reader.pick("meta.token_input", &TokenInputKind::ALL)
+    } else {
+        Some(TokenInputKind::Embedding)
+    };
     let batch_size = reader.count("meta.batch_size");
     let lr = reader.float("meta.lr");
     let clip_norm = reader.float("meta.clip_norm");
@@ -250,9 +316,13 @@ fn read_state_scalars(path: &Path, scalars: &BTreeMap<String, f64>) -> Result<Tr
         .map(|epoch| read_record(&mut reader, epoch))
         .collect();
 
-    let (Some(model), Some(dataset), Some(task), true) =
-        (model, dataset, task, reader.problems.is_empty())
-    else {
+    let (Some(model), Some(dataset), Some(task), Some(token_input), true) = (
+        model,
+        dataset,
+        task,
+        token_input,
+        reader.problems.is_empty(),
+    ) else {
         return Err(TrainError::Checkpoint {
             path: path.to_path_buf(),
             message: format!(
@@ -263,6 +333,8 @@ fn read_state_scalars(path: &Path, scalars: &BTreeMap<String, f64>) -> Result<Tr
     };
     let [input_features, num_classes, hidden, memory, seed] = spec_numbers;
     Ok(TrainingState {
+        data_dir: None,
+        train_split: String::new(),
         spec: ModelSpec {
             model,
             task,
@@ -271,6 +343,7 @@ fn read_state_scalars(path: &Path, scalars: &BTreeMap<String, f64>) -> Result<Tr
             hidden,
             memory,
             seed: seed as u64,
+            token_input,
         },
         dataset,
         batch_size,

@@ -236,7 +236,31 @@ fn load_image_split(dataset: DatasetName, dir: &Path, split: Split) -> Result<Im
             })
         }
     };
-    loaded.map_err(|e| dataset_error(dataset.as_str(), e))
+    loaded.map_err(|error| {
+        let missing_file = matches!(error, DatasetError::MissingFile { .. });
+        let mut converted = dataset_error(dataset.as_str(), error);
+        let only_test_exists = missing_file
+            && split == Split::Train
+            && load_image_split_quietly(dataset, dir, Split::Test);
+        if let (true, TrainError::Data { message, .. }) = (only_test_exists, &mut converted) {
+            message.push_str(&format!(
+                "; {} holds only the test split: train on it with --train-split test and \
+                 keep part of it for evaluation with --holdout 0.1",
+                dir.display()
+            ));
+        }
+        converted
+    })
+}
+
+/// Returns true when `split` of the image data set loads from `dir`.
+fn load_image_split_quietly(dataset: DatasetName, dir: &Path, split: Split) -> bool {
+    match dataset {
+        DatasetName::Mnist => Mnist::load(dir, split).is_ok(),
+        DatasetName::FashionMnist => FashionMnist::load(dir, split).is_ok(),
+        DatasetName::Cifar10 => Cifar10::load(dir, split).is_ok(),
+        _ => false,
+    }
 }
 
 fn load_wikitext(options: &DataOptions) -> Result<TaskData> {
@@ -340,11 +364,16 @@ fn limit<D: SequenceDataset>(data: D, count: Option<usize>, name: &'static str) 
     }
 }
 
+/// Wraps a loader's error. [`TrainError::Data`] already names the data set, so the loader's own
+/// prefix (such as `MNIST: `) of a missing-file message is left out.
 fn dataset_error(dataset: &'static str, error: DatasetError) -> TrainError {
-    TrainError::Data {
-        dataset,
-        message: error.to_string(),
-    }
+    let message = match error {
+        DatasetError::MissingFile { path, hint, .. } => {
+            format!("file not found: {}; {hint}", path.display())
+        }
+        other => other.to_string(),
+    };
+    TrainError::Data { dataset, message }
 }
 
 impl SequenceDataset for SequenceData {

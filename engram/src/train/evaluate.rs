@@ -1,12 +1,10 @@
 //! Evaluation: mean cross-entropy, accuracy and perplexity of a model on the evaluation split.
 
 use autodiff::Tape;
-use tensor::Tensor;
 
 use super::batches::{eval_batches, step_seed};
 use super::data::TaskData;
 use super::error::{Result, TrainError};
-use super::loss::loss_and_correct;
 use super::model::TrainModel;
 
 /// The figures of one evaluation pass.
@@ -42,19 +40,28 @@ pub fn evaluate(
     let mut correct = 0;
     let mut targets = 0;
 
+    // Language-model batches continue the rows of the previous batch, so the state carries over.
+    let mut carried = None;
+    let carry = matches!(data, TaskData::LanguageModel { .. });
     for batch in eval_batches(data, batch_size, bptt)? {
         let batch = batch?;
         tape.clear();
-        let logits = tape.no_grad(|| -> Result<Tensor<f32>> {
+        let (batch_loss, batch_accuracy) = tape.no_grad(|| -> Result<(f64, f64)> {
             let input = tape.constant(batch.inputs.clone());
-            let logits = model.forward(&tape, &input)?;
-            Ok(logits.value().clone())
+            let logits = if carry {
+                model.forward_carried(&tape, &input, &mut carried)?
+            } else {
+                model.forward(&tape, &input)?
+            };
+            let loss = nn::cross_entropy(&logits, &batch.targets, &Default::default())?;
+            let accuracy = nn::accuracy(logits.value(), &batch.targets, None)?;
+            Ok((f64::from(loss.value().to_scalar()?), accuracy))
         })?;
-        let logits = flatten_logits(&logits)?;
-        let (batch_loss, batch_correct) = loss_and_correct(&logits, &batch.targets)?;
-        loss_sum += batch_loss;
-        correct += batch_correct;
-        targets += batch.targets.len();
+        let count = batch.targets.len();
+        loss_sum += batch_loss * count as f64;
+        // The fraction times the count is a whole number up to rounding.
+        correct += (batch_accuracy * count as f64).round() as usize;
+        targets += count;
     }
 
     if targets == 0 {
@@ -71,22 +78,4 @@ pub fn evaluate(
         perplexity: loss.exp(),
         targets,
     })
-}
-
-/// Turns `[batch, time, classes]` logits into `[batch * time, classes]`; leaves 2-D logits as
-/// they are.
-///
-/// # Errors
-/// [`TrainError::InvalidInput`] for logits of another rank.
-pub fn flatten_logits(logits: &Tensor<f32>) -> Result<Tensor<f32>> {
-    match logits.shape() {
-        [_, _] => Ok(logits.clone()),
-        [batch, time, classes] => Ok(logits.reshape(&[(batch * time) as isize, *classes as isize])?),
-        shape => Err(TrainError::InvalidInput {
-            op: "evaluate",
-            message: format!(
-                "a model must return [batch, classes] or [batch, time, classes] logits, got {shape:?}"
-            ),
-        }),
-    }
 }

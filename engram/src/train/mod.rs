@@ -8,7 +8,8 @@
 //!   `batches.rs` cuts them into mini-batches and derives each step's random generator.
 //! - `model.rs`: [`TrainModel`], what the loop needs from a model, and [`ModelSpec`].
 //! - `trainer.rs`: [`train_model`], the loop itself (Adam, clipping, NaN checks, Ctrl-C);
-//!   `loss.rs` and `evaluate.rs` compute cross-entropy, accuracy and perplexity.
+//!   `evaluate.rs` computes cross-entropy, accuracy and perplexity (the loss is
+//!   `nn::cross_entropy`).
 //! - `checkpoint.rs`: model, optimizer, progress and history in one safetensors file, enough
 //!   to resume and reach the same result as an uninterrupted run.
 //! - `monitoring.rs`: the ENN memory statistics after every epoch.
@@ -26,7 +27,6 @@ mod checkpoint;
 mod data;
 mod error;
 mod evaluate;
-mod loss;
 mod model;
 mod monitoring;
 mod names;
@@ -45,11 +45,10 @@ pub use data::{
     SYNTHETIC_TRAIN_EXAMPLES,
 };
 pub use error::{Result, TrainError};
-pub use evaluate::{evaluate, flatten_logits, Evaluation};
-pub use loss::{cross_entropy, loss_and_correct};
+pub use evaluate::{evaluate, Evaluation};
 pub use model::{build_model, load_parameters, FactoryModel, ModelSpec, ParamSlot, TrainModel};
 pub use monitoring::{EpochMonitor, MONITOR_EXAMPLES, MONITOR_TOP_K};
-pub use names::{DatasetName, ModelName, TaskKind};
+pub use names::{DatasetName, ModelName, TaskKind, TokenInputKind};
 pub use plot::{learning_curves, write_learning_curves};
 pub use report::{csv, markdown_table, write_reports, ReportFiles, CSV_HEADER};
 pub use results::{EpochRecord, ModelRun, RunReport, RunSettings, RunStatus};

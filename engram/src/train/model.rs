@@ -9,13 +9,13 @@ use std::collections::BTreeMap;
 use autodiff::{Tape, Var};
 use tensor::Tensor;
 
-use crate::models::{self, ModelConfig, ModelKind, SequenceModel, Task};
+use crate::models::{self, CarriedState, ModelConfig, ModelKind, SequenceModel, Task};
 use crate::monitor::MemorySnapshot;
 use crate::EngramConfig;
 use nn::ModuleExt;
 
 use super::error::{Result, TrainError};
-use super::names::{ModelName, TaskKind};
+use super::names::{ModelName, TaskKind, TokenInputKind};
 
 /// One trainable parameter, borrowed mutably for an optimizer step or a checkpoint load.
 #[derive(Debug)]
@@ -39,6 +39,22 @@ pub trait TrainModel {
     /// # Errors
     /// Shape errors for an input of the wrong size, and errors of the operations.
     fn forward(&self, tape: &Tape<f32>, input: &Var<f32>) -> Result<Var<f32>>;
+
+    /// Computes logits for `input` starting from `state`, and replaces `state` by the final
+    /// state detached from the tape (see [`CarriedState`]). The loop calls it for language
+    /// modelling, where consecutive batches continue the same rows of the token stream. The
+    /// default ignores `state`.
+    ///
+    /// # Errors
+    /// As [`TrainModel::forward`].
+    fn forward_carried(
+        &self,
+        tape: &Tape<f32>,
+        input: &Var<f32>,
+        _state: &mut Option<CarriedState>,
+    ) -> Result<Var<f32>> {
+        self.forward(tape, input)
+    }
 
     /// Switches dropout and other training-only behaviour on or off.
     fn set_training(&mut self, _training: bool) {}
@@ -87,6 +103,15 @@ impl TrainModel for FactoryModel {
         Ok(self.inner.forward(tape, input)?)
     }
 
+    fn forward_carried(
+        &self,
+        tape: &Tape<f32>,
+        input: &Var<f32>,
+        state: &mut Option<CarriedState>,
+    ) -> Result<Var<f32>> {
+        Ok(self.inner.forward_carried(tape, input, state)?)
+    }
+
     fn set_training(&mut self, training: bool) {
         self.inner.set_training(training);
     }
@@ -129,6 +154,8 @@ pub struct ModelSpec {
     pub memory: usize,
     /// Seed of the initial weights.
     pub seed: u64,
+    /// How a language model reads its token ids; classifiers ignore it.
+    pub token_input: TokenInputKind,
 }
 
 /// Builds the model that `spec` describes with freshly initialised weights.
@@ -136,7 +163,8 @@ pub struct ModelSpec {
 /// The ENN gets `hidden` units and `memory` slots with the other settings at their defaults.
 /// The baseline classifiers stack two recurrent layers of `hidden` and `hidden / 2` units (128
 /// and 64 with the defaults, as in the ENN paper's comparison); the language models use one
-/// layer of `hidden` units over a token embedding of the same width.
+/// layer of `hidden` units over a token embedding of the same width, or over the raw token index
+/// with [`TokenInputKind::Index`].
 ///
 /// # Errors
 /// [`TrainError::Engram`] for an invalid size.
@@ -147,12 +175,16 @@ pub fn build_model(spec: &ModelSpec) -> Result<Box<dyn TrainModel>> {
         },
         TaskKind::LanguageModel => Task::LanguageModel {
             vocabulary: spec.num_classes,
-            embedding_dim: Some(spec.hidden),
+            embedding_dim: match spec.token_input {
+                TokenInputKind::Embedding => Some(spec.hidden),
+                TokenInputKind::Index => None,
+            },
         },
     };
-    let input_size = match spec.task {
-        TaskKind::Classification => spec.input_features,
-        TaskKind::LanguageModel => spec.hidden,
+    let input_size = match (spec.task, spec.token_input) {
+        (TaskKind::Classification, _) => spec.input_features,
+        (TaskKind::LanguageModel, TokenInputKind::Embedding) => spec.hidden,
+        (TaskKind::LanguageModel, TokenInputKind::Index) => 1,
     };
     let config = ModelConfig {
         task,

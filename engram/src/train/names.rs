@@ -45,6 +45,23 @@ impl fmt::Display for ModelName {
     }
 }
 
+/// How a language model turns token ids into the recurrent cell's input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenInputKind {
+    /// A learned embedding of width `hidden` (the usual setup).
+    #[default]
+    Embedding,
+    /// The raw token index as one float feature, as the ENN paper's language-model experiment
+    /// fed its models; kept so that those numbers can be reproduced.
+    Index,
+}
+
+impl TokenInputKind {
+    /// Both kinds, in the order of their checkpoint index.
+    pub const ALL: [TokenInputKind; 2] = [TokenInputKind::Embedding, TokenInputKind::Index];
+}
+
 /// The kind of prediction a data set requires, which sets the evaluation metric.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

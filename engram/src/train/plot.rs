@@ -110,6 +110,7 @@ mod tests {
                 hidden: 4,
                 memory: 2,
                 seed: 0,
+                token_input: crate::train::TokenInputKind::Embedding,
             },
             runs: vec![run(ModelName::Enn, 0.9), run(ModelName::Lstm, 0.5)],
         };

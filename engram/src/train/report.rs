@@ -13,8 +13,8 @@ use super::results::{ModelRun, RunReport, RunStatus};
 pub const CSV_HEADER: &str = "model,epoch,train_loss,eval_loss,eval_accuracy,eval_perplexity,\
                               train_examples,train_seconds,wall_seconds";
 
-/// Renders the comparison table: model, trainable parameters, seconds per epoch, examples per
-/// second, final training loss, evaluation accuracy or perplexity at the best epoch, and the best
+/// Renders the comparison table: model, trainable parameters, training seconds per epoch and
+/// training examples per second (both without evaluation), final training loss, evaluation accuracy or perplexity at the best epoch, and the best
 /// epoch. Models that stopped early are marked in the model column.
 pub fn markdown_table(report: &RunReport) -> String {
     let task = report.settings.task;
@@ -23,7 +23,7 @@ pub fn markdown_table(report: &RunReport) -> String {
         TaskKind::LanguageModel => "best eval perplexity",
     };
     let mut table = format!(
-        "| model | trainable parameters | seconds per epoch | examples per second | \
+        "| model | trainable parameters | training seconds per epoch | training examples per second | \
          final train loss | {metric} | best epoch |\n|---|---:|---:|---:|---:|---:|---:|\n"
     );
     for run in &report.runs {
@@ -154,6 +154,7 @@ mod tests {
                 hidden: 128,
                 memory: 64,
                 seed: 1,
+                token_input: crate::train::TokenInputKind::Embedding,
             },
             runs: vec![
                 ModelRun {

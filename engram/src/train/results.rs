@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::names::{DatasetName, ModelName, TaskKind};
+use super::names::{DatasetName, ModelName, TaskKind, TokenInputKind};
 
 /// The figures of one epoch.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -132,6 +132,10 @@ pub struct RunSettings {
     pub memory: usize,
     /// Random seed.
     pub seed: u64,
+    /// How the language models read tokens (reports written before it existed used an
+    /// embedding).
+    #[serde(default)]
+    pub token_input: TokenInputKind,
 }
 
 /// The content of `results.json`: the settings and every model's epochs.

@@ -1,6 +1,10 @@
 //! The training loop: epochs of shuffled seeded batches, Adam with global-norm clipping, an
 //! evaluation and a checkpoint after every epoch, resume, NaN detection and Ctrl-C.
 //!
+//! Language models carry their final state, detached, from one batch into the next batch of
+//! the same epoch (truncated backpropagation through time, as PyTorch's word-level language
+//! model example does). Every epoch and every evaluation starts from a fresh state.
+//!
 //! One step: clear the tape, run the model, take the mean cross-entropy, stop if it is NaN or
 //! infinite, back-propagate, clip the gradients to `clip_norm` (stop if their norm is not
 //! finite), and let Adam update the parameters. Nothing is saved when a step fails, so the last
@@ -14,12 +18,13 @@ use autodiff::Tape;
 use nn::{Adam, AdamConfig, NnError, Optimizer, ParamGrad};
 use tensor::Tensor;
 
+use crate::models::CarriedState;
+
 use super::batches::{step_seed, steps_per_epoch, train_batches, StepBatch};
 use super::checkpoint::{load_checkpoint, save_checkpoint, PartialEpoch, TrainingState};
 use super::data::TaskData;
 use super::error::{Result, TrainError};
 use super::evaluate::evaluate;
-use super::loss::cross_entropy;
 use super::model::{load_parameters, ModelSpec, TrainModel};
 use super::monitoring::EpochMonitor;
 use super::names::{DatasetName, TaskKind};
@@ -46,6 +51,11 @@ pub struct TrainSettings {
     pub resume: bool,
     /// Folder for the ENN memory statistics and pictures; `None` skips monitoring.
     pub monitor_dir: Option<PathBuf>,
+    /// Directory the data was read from, recorded in the checkpoint for `enn eval` and
+    /// `enn trace`; `None` for generated data.
+    pub data_dir: Option<PathBuf>,
+    /// Split trained on, recorded in the checkpoint likewise.
+    pub train_split: String,
 }
 
 /// Receives progress reports; the command-line tool draws progress bars from them.
@@ -96,6 +106,8 @@ pub fn train_model(
         ..AdamConfig::default()
     })?;
     let mut state = TrainingState {
+        data_dir: settings.data_dir.clone(),
+        train_split: settings.train_split.clone(),
         spec: *spec,
         dataset,
         batch_size: settings.batch_size,
@@ -211,6 +223,8 @@ fn resume(
     Ok(TrainingState {
         lr: requested.lr,
         clip_norm: requested.clip_norm,
+        data_dir: requested.data_dir.clone(),
+        train_split: requested.train_split.clone(),
         ..loaded.state
     })
 }
@@ -248,10 +262,15 @@ impl Loop<'_> {
                 self.settings.seed,
                 epoch - 1,
             )?;
+            // Language models carry their state from batch to batch within the epoch.
+            // NOTE: a run resumed in the middle of an epoch starts its first batch from a fresh
+            // state, so for language modelling it ends close to, not exactly at, the result of
+            // an uninterrupted run.
+            let mut carried = None;
             for (index, batch) in batches.enumerate().skip(self.state.partial.steps) {
                 let step_start = Instant::now();
                 let batch = batch?;
-                let loss = self.step(&tape, &batch, epoch, index + 1)?;
+                let loss = self.step(&tape, &batch, &mut carried, epoch, index + 1)?;
                 let partial = &mut self.state.partial;
                 partial.steps += 1;
                 partial.loss_sum += loss * batch.targets.len() as f64;
@@ -280,6 +299,7 @@ impl Loop<'_> {
         &mut self,
         tape: &Tape<f32>,
         batch: &StepBatch,
+        carried: &mut Option<CarriedState>,
         epoch: usize,
         step: usize,
     ) -> Result<f64> {
@@ -287,14 +307,12 @@ impl Loop<'_> {
             .reseed(step_seed(self.settings.seed, epoch, step));
         tape.clear();
         let input = tape.constant(batch.inputs.clone());
-        let logits = self.model.forward(tape, &input)?;
-        let logits = match logits.shape() {
-            [batch_size, time, classes] => {
-                logits.reshape(&[(batch_size * time) as isize, *classes as isize])?
-            }
-            _ => logits,
+        let logits = match self.state.spec.task {
+            TaskKind::LanguageModel => self.model.forward_carried(tape, &input, carried)?,
+            TaskKind::Classification => self.model.forward(tape, &input)?,
         };
-        let loss = cross_entropy(&logits, &batch.targets)?;
+        // Language-model logits [batch, time, vocabulary] give one row per target token.
+        let loss = nn::cross_entropy(&logits, &batch.targets, &Default::default())?;
         let loss_value = f64::from(loss.value().to_scalar()?);
         if !loss_value.is_finite() {
             return Err(TrainError::NonFiniteLoss {

@@ -71,6 +71,7 @@ fn task() -> (TaskData, ModelSpec) {
         hidden: 4,
         memory: 2,
         seed: 3,
+        token_input: TokenInputKind::Embedding,
     };
     (data, spec)
 }
@@ -86,6 +87,8 @@ fn settings(dir: &std::path::Path, epochs: usize) -> TrainSettings {
         checkpoint: Some(dir.join("checkpoint.safetensors")),
         resume: false,
         monitor_dir: None,
+        data_dir: None,
+        train_split: "train".to_owned(),
     }
 }
 
@@ -192,10 +195,11 @@ fn absurd_learning_rate_stops_with_epoch_and_step() {
     assert_eq!(good.run.status, RunStatus::Completed);
     let before = std::fs::read(&path).unwrap();
 
-    // Adam moves each weight by about lr per step, so 1e38 overflows f32 within two steps.
+    // Adam moves each weight by about lr per step, so 3e38 overflows f32 (largest value about
+    // 3.4e38) at the second step and the third step's loss is not finite; epoch 2 has 3 steps.
     let mut bad = settings(dir.path(), 3);
     bad.resume = true;
-    bad.lr = 1e38;
+    bad.lr = 3e38;
     bad.clip_norm = 0.0;
     let (outcome, _) = run(&bad, &AtomicBool::new(false));
     let error = outcome.error.expect("the run must fail");

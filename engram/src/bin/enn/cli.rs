@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use engram::train::{DatasetName, ModelName};
+use engram::train::{DatasetName, ModelName, TokenInputKind};
 
 /// Train, compare and inspect the Engram Neural Network and its RNN, GRU and LSTM baselines.
 ///
@@ -34,8 +34,9 @@ pub struct Cli {
 pub enum Command {
     /// Train one model and write a checkpoint after every epoch.
     Train(TrainCommand),
-    /// Train several models in turn and write a comparison table, results.json, results.csv
-    /// and a learning-curve plot.
+    /// Train several models in turn and write a comparison table, results.json, results.csv,
+    /// results.md and learning_curves.png into --out. Each model's checkpoint goes to
+    /// OUT/MODEL/checkpoint.safetensors, and the ENN's memory pictures go to OUT/enn/memory.
     Bench(BenchCommand),
     /// Evaluate a checkpoint on a data set.
     Eval(EvalCommand),
@@ -73,6 +74,10 @@ pub struct TrainCommand {
 }
 
 /// Options of `enn bench`.
+///
+/// Writes into --out (default enn-runs): results.json, results.csv, results.md and
+/// learning_curves.png for all models, MODEL/checkpoint.safetensors for each model (written
+/// after every epoch) and enn/memory/ with the ENN's memory statistics and pictures.
 #[derive(Debug, Args)]
 pub struct BenchCommand {
     /// Models to train, in order, separated by commas.
@@ -124,13 +129,14 @@ pub struct TraceCommand {
     #[arg(long, value_name = "DIR", default_value = "enn-trace")]
     pub out: PathBuf,
 
-    /// Directory holding the data set's files (not needed for assoc-recall).
+    /// Directory holding the data set's files [default: the one the checkpoint was trained on].
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
 
-    /// Split whose first 32 examples form the monitoring batch.
-    #[arg(long, value_name = "NAME", default_value = "train")]
-    pub train_split: String,
+    /// Split whose first 32 examples form the monitoring batch [default: the checkpoint's
+    /// training split].
+    #[arg(long, value_name = "NAME")]
+    pub train_split: Option<String>,
 }
 
 /// Data set selection and splitting options.
@@ -174,13 +180,14 @@ pub struct EvalDataArgs {
     #[arg(long, value_enum)]
     pub dataset: Option<DatasetArg>,
 
-    /// Directory holding the data set's files (not needed for assoc-recall).
+    /// Directory holding the data set's files [default: the one the checkpoint was trained on].
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
 
-    /// Split the model was trained on; WikiText builds its vocabulary from it.
-    #[arg(long, value_name = "NAME", default_value = "train")]
-    pub train_split: String,
+    /// Split the model was trained on; WikiText builds its vocabulary from it [default: the
+    /// checkpoint's training split, else train].
+    #[arg(long, value_name = "NAME")]
+    pub train_split: Option<String>,
 
     /// Split to evaluate on.
     #[arg(long, value_name = "NAME", default_value = "test")]
@@ -202,6 +209,29 @@ pub struct ModelArgs {
     /// Memory slots of the ENN (m); ignored by the other models.
     #[arg(long, value_name = "M", default_value_t = 64)]
     pub memory: usize,
+
+    /// Token input of language models: a learned embedding of width H, or the raw token index
+    /// as one float feature (the ENN paper's WikiText setup). Ignored by classifiers.
+    #[arg(long, value_enum, value_name = "KIND", default_value = "embedding")]
+    pub token_input: TokenInputArg,
+}
+
+/// Token input kinds accepted on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TokenInputArg {
+    /// A learned embedding table.
+    Embedding,
+    /// The raw token index as one feature.
+    Index,
+}
+
+impl From<TokenInputArg> for TokenInputKind {
+    fn from(arg: TokenInputArg) -> Self {
+        match arg {
+            TokenInputArg::Embedding => TokenInputKind::Embedding,
+            TokenInputArg::Index => TokenInputKind::Index,
+        }
+    }
 }
 
 /// Optimisation and output options.

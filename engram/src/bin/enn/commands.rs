@@ -6,8 +6,8 @@ use std::sync::atomic::AtomicBool;
 
 use engram::train::{
     build_model, load_data, markdown_table, train_model, write_learning_curves, write_reports,
-    DataOptions, DatasetName, ModelName, ModelSpec, Result, RunReport, RunSettings, RunStatus,
-    TaskData, TrainError, TrainOutcome, TrainSettings,
+    DataOptions, ModelName, ModelSpec, Result, RunReport, RunSettings, RunStatus, TaskData,
+    TrainError, TrainOutcome, TrainSettings,
 };
 
 use crate::cli::{
@@ -55,6 +55,7 @@ fn default_run(args: &DefaultRunArgs, stop: &AtomicBool) -> Result<()> {
     let model_size = ModelArgs {
         hidden: args.default_hidden.unwrap_or(DEFAULT_HIDDEN),
         memory: args.default_memory.unwrap_or(DEFAULT_MEMORY),
+        token_input: crate::cli::TokenInputArg::Embedding,
     };
     let train = TrainArgs {
         epochs: args.default_epochs.unwrap_or(DEFAULT_EPOCHS),
@@ -90,7 +91,7 @@ fn train(command: &TrainCommand, stop: &AtomicBool) -> Result<()> {
     let model = command.model.into();
     let (outcome, checkpoint) = train_one(
         model,
-        options.dataset,
+        &options,
         &data,
         &command.model_size,
         &command.train,
@@ -147,14 +148,7 @@ fn compare(
                 .join("checkpoint.safetensors")
         });
         let (outcome, checkpoint) = train_one(
-            model,
-            options.dataset,
-            &data,
-            model_size,
-            train,
-            checkpoint,
-            false,
-            stop,
+            model, &options, &data, model_size, train, checkpoint, false, stop,
         )?;
         let interrupted = outcome.run.status == RunStatus::Interrupted;
         runs.push(outcome.run.clone());
@@ -191,7 +185,7 @@ fn compare(
 #[allow(clippy::too_many_arguments)]
 fn train_one(
     model: ModelName,
-    dataset: DatasetName,
+    options: &DataOptions,
     data: &TaskData,
     model_size: &ModelArgs,
     train: &TrainArgs,
@@ -199,6 +193,7 @@ fn train_one(
     resume: bool,
     stop: &AtomicBool,
 ) -> Result<(TrainOutcome, Option<PathBuf>)> {
+    let dataset = options.dataset;
     let spec = ModelSpec {
         model,
         task: dataset.task(),
@@ -207,6 +202,7 @@ fn train_one(
         hidden: model_size.hidden,
         memory: model_size.memory,
         seed: train.seed,
+        token_input: model_size.token_input.into(),
     };
     let mut built = build_model(&spec)?;
     log::info!("{model}: {} trainable parameters", built.num_parameters());
@@ -224,6 +220,8 @@ fn train_one(
         checkpoint: checkpoint.clone(),
         resume,
         monitor_dir,
+        data_dir: options.data_dir.clone(),
+        train_split: options.train_split.clone(),
     };
     let mut progress = EpochProgress::new(model, spec.task);
     let outcome = train_model(
@@ -267,6 +265,7 @@ fn report(
             hidden: model_size.hidden,
             memory: model_size.memory,
             seed: train.seed,
+            token_input: model_size.token_input.into(),
         },
         runs,
     }

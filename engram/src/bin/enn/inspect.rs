@@ -17,8 +17,17 @@ pub fn eval(command: &EvalCommand) -> Result<()> {
             .data
             .dataset
             .map_or(loaded.state.dataset, Into::into),
-        data_dir: command.data.data_dir.clone(),
-        train_split: command.data.train_split.clone(),
+        data_dir: command
+            .data
+            .data_dir
+            .clone()
+            .or_else(|| loaded.state.data_dir.clone()),
+        train_split: command
+            .data
+            .train_split
+            .clone()
+            .or_else(|| recorded_split(&loaded))
+            .unwrap_or_else(|| "train".to_owned()),
         eval_split: Some(command.data.eval_split.clone()),
         holdout: None,
         limit_train: None,
@@ -64,8 +73,17 @@ pub fn trace(command: &TraceCommand) -> Result<()> {
         });
     }
     let mut options = DataOptions::new(loaded.state.dataset);
-    options.data_dir = command.data_dir.clone();
-    options.train_split = command.train_split.clone();
+    options.data_dir = command
+        .data_dir
+        .clone()
+        .or_else(|| loaded.state.data_dir.clone());
+    if let Some(split) = command
+        .train_split
+        .clone()
+        .or_else(|| recorded_split(&loaded))
+    {
+        options.train_split = split;
+    }
     options.seed = loaded.state.spec.seed;
     // Only the monitoring batch is needed; evaluation data is cut to one example.
     options.limit_train = Some(MONITOR_EXAMPLES);
@@ -82,10 +100,17 @@ pub fn trace(command: &TraceCommand) -> Result<()> {
     let epoch = loaded.state.epochs_done.max(1);
     monitor.record(model.as_mut(), epoch)?;
     println!(
-        "memory statistics and pictures of epoch {epoch} written to {}",
+        "memory statistics and pictures of epoch {epoch} written to {}; trace_difference.png \
+         compares epochs, so training writes it into the memory folder beside the checkpoint, \
+         and one checkpoint cannot",
         command.out.display()
     );
     Ok(())
+}
+
+/// Returns the training split recorded in the checkpoint, if any.
+fn recorded_split(loaded: &LoadedCheckpoint) -> Option<String> {
+    Some(loaded.state.train_split.clone()).filter(|split| !split.is_empty())
 }
 
 /// Builds the checkpoint's model, checks it against the data and loads its weights.

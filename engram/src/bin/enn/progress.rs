@@ -89,13 +89,15 @@ impl TrainObserver for EpochProgress {
             TaskKind::LanguageModel => "tokens/s",
         };
         log::info!(
-            "{} epoch {}: train loss {:.4}, eval loss {:.4}, {metric}, {:.1} s, {:.0} {unit}",
+            "{} epoch {}: train loss {:.4}, eval loss {:.4}, {metric}, training {:.1} s \
+             ({:.0} {unit}), {:.1} s with evaluation",
             self.model,
             record.epoch,
             record.train_loss,
             record.eval_loss,
-            record.wall_seconds,
-            throughput
+            record.train_seconds,
+            throughput,
+            record.wall_seconds
         );
     }
 }
