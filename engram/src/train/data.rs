@@ -39,6 +39,8 @@ pub struct DataOptions {
     pub limit_train: Option<usize>,
     /// Keep at most this many evaluation examples (tokens for language modelling).
     pub limit_eval: Option<usize>,
+    /// Key-value pairs per associative-recall example (the task has 8 keys and 8 values).
+    pub recall_pairs: usize,
     /// Seed of the synthetic task's examples.
     pub seed: u64,
 }
@@ -54,6 +56,7 @@ impl DataOptions {
             holdout: None,
             limit_train: None,
             limit_eval: None,
+            recall_pairs: AssociativeRecall::default().num_pairs,
             seed: 0,
         }
     }
@@ -158,7 +161,10 @@ pub fn load(options: &DataOptions) -> Result<TaskData> {
 }
 
 fn load_synthetic(options: &DataOptions) -> Result<TaskData> {
-    let task = AssociativeRecall::default();
+    let task = AssociativeRecall {
+        num_pairs: options.recall_pairs,
+        ..AssociativeRecall::default()
+    };
     let name = options.dataset.as_str();
     let train_count = options.limit_train.unwrap_or(SYNTHETIC_TRAIN_EXAMPLES);
     let train = task

@@ -171,6 +171,11 @@ pub struct DataArgs {
     /// Use at most N evaluation examples (tokens for language modelling).
     #[arg(long, value_name = "N")]
     pub limit_eval: Option<usize>,
+
+    /// Key-value pairs shown before the query in assoc-recall (1-8; chance is 1 in 8 either
+    /// way, but more pairs are harder to tell apart)
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u8).range(1..=8))]
+    pub recall_pairs: u8,
 }
 
 /// Data options of `enn eval`; the data set defaults to the checkpoint's.

@@ -32,6 +32,9 @@ pub fn eval(command: &EvalCommand) -> Result<()> {
         holdout: None,
         limit_train: None,
         limit_eval: command.data.limit_eval,
+        // NOTE: checkpoints do not record the number of recall pairs, so an associative-recall
+        // checkpoint is evaluated on the default task (4 pairs).
+        recall_pairs: DataOptions::new(loaded.state.dataset).recall_pairs,
         seed: loaded.state.spec.seed,
     };
     let data = load_data(&options)?;
