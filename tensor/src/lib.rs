@@ -72,6 +72,8 @@ pub mod error;
 pub mod layout;
 pub mod literal;
 pub mod matmul;
+#[cfg(feature = "opencl")]
+pub mod opencl;
 pub mod ops;
 pub mod shape;
 pub mod strided;
