@@ -1,4 +1,4 @@
-//! The OpenCL GEMM: `C = alpha * A B + beta * C` on device buffers, with the kernel in
+//! The OpenCL GEMM: `D = alpha * A B + beta * C` on device buffers, with the kernel in
 //! `kernels/gemm.cl` (read its header first: it explains the tiling).
 //!
 //! [`launch_gemm`] takes each matrix as a buffer plus an offset and a row and a column stride,
@@ -9,7 +9,7 @@
 
 use ocl::{Buffer, Kernel, OclPrm, Program, Queue};
 
-use crate::{DType, Element, Result, TensorError};
+use crate::{Element, Result, TensorError};
 
 /// OpenCL C source of the GEMM kernel.
 pub(crate) const GEMM_SOURCE: &str = include_str!("kernels/gemm.cl");
@@ -22,14 +22,6 @@ const TILE: usize = 64;
 
 /// Work-items along each axis of a work-group (`GROUP_X`, `GROUP_Y` in the kernel).
 const GROUP: usize = 16;
-
-/// Returns the compiler options that select the element type of [`GEMM_SOURCE`].
-pub(crate) fn build_options(dtype: DType) -> &'static str {
-    match dtype {
-        DType::F32 => "-D T=float",
-        DType::F64 => "-D T=double",
-    }
-}
 
 /// A matrix inside a device buffer: element `(i, j)` lives at
 /// `offset + i * row_stride + j * col_stride` (strides in elements, possibly negative or zero).
@@ -80,15 +72,18 @@ pub(crate) fn device_error(op: &'static str, error: ocl::Error) -> TensorError {
     TensorError::invalid(op, format!("the OpenCL runtime reported: {error}"))
 }
 
-/// Enqueues `C = alpha * A B + beta * C` on `queue` for an `m x k` matrix `a`, a `k x n`
-/// matrix `b` and an `m x n` matrix `c`, with the GEMM kernel of `program` (built from
-/// [`GEMM_SOURCE`] with [`build_options`] for `T`).
+/// Enqueues `D = alpha * A B + beta * C` on `queue` for an `m x k` matrix `a`, a `k x n`
+/// matrix `b` and `m x n` matrices `c` and `d`, with the GEMM kernel of `program` (built from
+/// [`GEMM_SOURCE`] with the element type `T` defined as the macro `T`).
 ///
 /// The call returns once the kernel is enqueued; commands later enqueued on the same in-order
-/// queue see the result. When `beta` is zero the old values of `c` are not read.
+/// queue see the result. When `beta` is zero the values of `c` are not read, so `c` may be
+/// `d` itself.
 ///
-/// The caller must pass a `c` whose elements are pairwise distinct (no zero or overlapping
-/// strides) and that shares no element with `a` or `b`; otherwise work-items race.
+/// The caller must pass a `d` whose elements are pairwise distinct (no zero or overlapping
+/// strides), that shares no element with `a` or `b`, and that is either exactly `c` (same
+/// buffer and layout, for an in-place update) or shares no element with it; otherwise
+/// work-items race.
 ///
 /// # Errors
 /// [`TensorError::InvalidArgument`] when a matrix reaches outside its buffer, or when the
@@ -104,16 +99,18 @@ pub(crate) fn launch_gemm<T: Element + OclPrm>(
     b: DeviceMatrix<'_, T>,
     beta: T,
     c: DeviceMatrix<'_, T>,
+    d: DeviceMatrix<'_, T>,
 ) -> Result<()> {
     a.check_span("A", m, k)?;
     b.check_span("B", k, n)?;
     c.check_span("C", m, n)?;
+    d.check_span("D", m, n)?;
     if m == 0 || n == 0 {
-        // OpenCL rejects a launch with no work-items, and C has no element to write.
+        // OpenCL rejects a launch with no work-items, and D has no element to write.
         return Ok(());
     }
 
-    // One work-group of GROUP x GROUP work-items per TILE x TILE tile of C; x runs over columns.
+    // One work-group of GROUP x GROUP work-items per TILE x TILE tile of D; x runs over columns.
     let global = [n.div_ceil(TILE) * GROUP, m.div_ceil(TILE) * GROUP];
     let as_long = |value: usize| value as i64;
     let kernel = Kernel::builder()
@@ -139,11 +136,15 @@ pub(crate) fn launch_gemm<T: Element + OclPrm>(
         .arg(as_long(c.offset))
         .arg(c.row_stride as i64)
         .arg(c.col_stride as i64)
+        .arg(d.buffer)
+        .arg(as_long(d.offset))
+        .arg(d.row_stride as i64)
+        .arg(d.col_stride as i64)
         .build()
         .map_err(|e| device_error("gemm_opencl", e))?;
-    // SAFETY: the spans of A, B and C were checked against their buffers above, the argument
-    // types match the kernel signature, and the caller guarantees that C does not alias itself,
-    // A or B.
+    // SAFETY: the spans of A, B, C and D were checked against their buffers above, the
+    // argument types match the kernel signature, and the caller guarantees that D does not
+    // alias itself, A or B, and is C or disjoint from it.
     unsafe { kernel.enq() }.map_err(|e| device_error("gemm_opencl", e))?;
     Ok(())
 }

@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 use ocl::{Buffer, OclPrm, ProQue, Program, Queue};
 use proptest::prelude::*;
 
-use super::gemm::{build_options, launch_gemm, DeviceMatrix, GEMM_SOURCE};
+use super::gemm::{launch_gemm, DeviceMatrix, GEMM_SOURCE};
 use crate::{Element, Layout, Tensor};
 
 /// Relative tolerance per unit of k for f32: the error of a k-term dot product grows about
@@ -38,13 +38,12 @@ fn env() -> &'static Env {
                 .cmplr_opt(options)
                 .build(pro_que.context())
         };
-        let f32_program = build(build_options(crate::DType::F32)).expect("GEMM builds for f32");
+        let f32_program = build("-D T=float").expect("GEMM builds for f32");
         let has_fp64 = device
             .info(ocl::enums::DeviceInfo::Extensions)
             .map(|e| e.to_string().contains("cl_khr_fp64"))
             .unwrap_or(false);
-        let f64_program =
-            has_fp64.then(|| build(build_options(crate::DType::F64)).expect("GEMM builds for f64"));
+        let f64_program = has_fp64.then(|| build("-D T=double").expect("GEMM builds for f64"));
         Env {
             queue,
             f32_program,
@@ -147,6 +146,7 @@ fn both<T: Element + OclPrm>(
         matrix(&b_buffer, &b),
         beta,
         matrix(&c_buffer, &c),
+        matrix(&c_buffer, &c),
     )
     .expect("gemm launch");
     let mut c_storage = vec![T::default(); c_buffer.len()];
@@ -220,11 +220,69 @@ fn gemm_opencl_beta_zero_ignores_nan() {
     };
     let program = &env().f32_program;
     let (ma, mb) = (matrix(&a_buffer, &a), matrix(&b_buffer, &b));
-    launch_gemm(queue, program, (2, 3, 2), 1.0, ma, mb, 0.0, c_matrix).expect("launch");
+    launch_gemm(
+        queue,
+        program,
+        (2, 3, 2),
+        1.0,
+        ma,
+        mb,
+        0.0,
+        c_matrix,
+        c_matrix,
+    )
+    .expect("launch");
     let mut c = vec![0.0f32; 4];
     c_buffer.read(&mut c).enq().expect("read");
     // Each entry is a dot product of three ones: 3.
     assert_eq!(c, vec![3.0; 4]);
+}
+
+#[test]
+fn gemm_opencl_writes_separate_output() {
+    // D = 2 A B - C into a column-major D of its own, leaving C unchanged.
+    let queue = &env().queue;
+    let (m, k, n) = (19, 23, 70);
+    let a = placed::<f32>(m, k, PLAIN, 4);
+    let b = placed::<f32>(k, n, PLAIN, 5);
+    let c = placed::<f32>(m, n, PLAIN, 6);
+    let a_buffer = upload(queue, a.storage());
+    let b_buffer = upload(queue, b.storage());
+    let c_buffer = upload(queue, c.storage());
+    let d_buffer = upload(queue, &vec![0.0f32; m * n]);
+    let d_matrix = DeviceMatrix {
+        buffer: &d_buffer,
+        offset: 0,
+        row_stride: 1,
+        col_stride: m as isize,
+    };
+    let (ma, mb, mc) = (
+        matrix(&a_buffer, &a),
+        matrix(&b_buffer, &b),
+        matrix(&c_buffer, &c),
+    );
+    let program = &env().f32_program;
+    launch_gemm(queue, program, (m, k, n), 2.0, ma, mb, -1.0, mc, d_matrix).expect("launch");
+
+    let mut d = vec![0.0f32; m * n];
+    d_buffer.read(&mut d).enq().expect("read D");
+    let d = Tensor::from_vec(d, &[n, m])
+        .expect("shape")
+        .t()
+        .expect("2-D")
+        .to_vec();
+    let mut expected = c.clone();
+    crate::matmul::gemm(2.0, &a, &b, -1.0, &mut expected).expect("cpu gemm");
+    assert_close(
+        &d,
+        &expected.to_vec(),
+        F32_RTOL_PER_K * k as f64,
+        "separate D",
+    );
+
+    let mut c_after = vec![0.0f32; c_buffer.len()];
+    c_buffer.read(&mut c_after).enq().expect("read C");
+    assert_eq!(c_after, c.storage().to_vec(), "C must stay unchanged");
 }
 
 #[test]
@@ -249,6 +307,7 @@ fn gemm_opencl_rejects_view_outside_buffer() {
         outside,
         inside,
         0.0,
+        inside,
         inside,
     );
     assert!(

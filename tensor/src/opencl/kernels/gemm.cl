@@ -1,6 +1,8 @@
-// Tiled GEMM: C = alpha * A B + beta * C.
+// Tiled GEMM: D = alpha * A B + beta * C.
 //
-// A is m x k, B is k x n and C is m x n. Every matrix is addressed through an offset and a
+// A is m x k, B is k x n, and C and D are m x n. D may be C itself (the same buffer and
+// layout) for the in-place form C = alpha * A B + beta * C: each element of C is read and
+// then written by the same work-item. Every matrix is addressed through an offset and a
 // row and a column stride (in elements, possibly negative), so a transposed, sliced or
 // reversed view of a buffer is passed as it is: element (i, j) of A lives at
 // a_offset + i * a_row_stride + j * a_col_stride.
@@ -45,10 +47,10 @@
 // drops by a factor of 64; the repeated reads hit fast local memory instead.
 //
 // Edges: rows, columns and k steps beyond the matrix are loaded as zeros and never
-// stored, so any m, n and k (including k = 0, which leaves C = beta * C) work. The host
+// stored, so any m, n and k (including k = 0, which gives D = beta * C) work. The host
 // does not launch the kernel when m or n is zero.
 //
-// beta = 0 means "overwrite": C is then not read, so NaN in the old C does not propagate.
+// beta = 0 means "overwrite": C is then not read, so NaN in C does not reach D.
 
 #ifndef T
 #define T float
@@ -79,7 +81,8 @@ void gemm(const long m, const long n, const long k,
           __global const T *a, const long a_offset, const long a_row_stride, const long a_col_stride,
           __global const T *b, const long b_offset, const long b_row_stride, const long b_col_stride,
           const T beta,
-          __global T *c, const long c_offset, const long c_row_stride, const long c_col_stride)
+          __global const T *c, const long c_offset, const long c_row_stride, const long c_col_stride,
+          __global T *d, const long d_offset, const long d_row_stride, const long d_col_stride)
 {
     // A slab stored k-major (a_local[kk][row]) so the inner loop reads a row of it.
     __local T a_local[TILE_K][TILE_M];
@@ -142,7 +145,7 @@ void gemm(const long m, const long n, const long k,
         barrier(CLK_LOCAL_MEM_FENCE);
     }
 
-    // Step 3: write the block, C = alpha * acc + beta * C, skipping cells outside C.
+    // Step 3: write the block, D = alpha * acc + beta * C, skipping cells outside D.
     for (int i = 0; i < BLOCK_M; i++) {
         const long row = row0 + ty + i * GROUP_Y;
         if (row >= m) {
@@ -153,9 +156,11 @@ void gemm(const long m, const long n, const long k,
             if (col >= n) {
                 continue;
             }
-            const long index = c_offset + row * c_row_stride + col * c_col_stride;
-            const T scaled = alpha * acc[i][j];
-            c[index] = (beta == (T)0) ? scaled : scaled;
+            T value = alpha * acc[i][j];
+            if (beta != (T)0) {
+                value += beta * c[c_offset + row * c_row_stride + col * c_col_stride];
+            }
+            d[d_offset + row * d_row_stride + col * d_col_stride] = value;
         }
     }
 }
