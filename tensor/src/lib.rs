@@ -67,6 +67,7 @@
 //! `layout.rs` holds every view as a function on layouts, `strided.rs` walks layouts without
 //! allocating, and `ops/` holds the operations by family.
 
+pub mod device;
 pub mod element;
 pub mod error;
 pub mod layout;
@@ -80,10 +81,12 @@ pub mod strided;
 
 mod display;
 mod random;
+mod storage;
 mod tensor;
 mod view;
 
-pub use element::{DType, Element};
+pub use device::Device;
+pub use element::{DType, DeviceElement, Element};
 pub use error::{Result, TensorError};
 pub use layout::Layout;
 pub use literal::Literal;

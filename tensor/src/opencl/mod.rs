@@ -1,9 +1,33 @@
-//! Tensors on an OpenCL device (feature `opencl`).
+//! Tensors on OpenCL devices (only with the `opencl` cargo feature).
 //!
-//! `gemm.rs` holds the matrix product, with its kernel source in `kernels/gemm.cl`.
+//! # Devices and storage
+//!
+//! [`OpenClDevice`] opens one device of one platform: [`OpenClDevice::new`] takes the two
+//! indices, [`OpenClDevice::from_env`] reads them from `TENSOR_OPENCL_DEVICE` (`0:0` by
+//! default), and [`OpenClDevice::list`] shows what exists. A tensor moves to the device with
+//! [`Tensor::to_device`](crate::Tensor::to_device) and back with
+//! [`Tensor::to_host`](crate::Tensor::to_host); its elements then sit in a [`ClStorage`], an
+//! OpenCL buffer that is written once and never changed.
+//!
+//! # Transfers
+//!
+//! [`transfer_stats`] counts every copy between host and device, so a test can check that a
+//! chain of device operations copies nothing back.
+//!
+//! # Kernels
+//!
+//! `gemm.rs` holds the matrix product, with its kernel source and a guide to its tiling in
+//! `kernels/gemm.cl`.
 
+mod device;
 // Until device tensors dispatch to it, only the tests call the launcher.
 #[cfg_attr(not(test), allow(dead_code))]
 pub(crate) mod gemm;
 #[cfg(test)]
 mod gemm_tests;
+mod storage;
+mod transfer;
+
+pub use device::{DeviceInfo, OpenClDevice, DEVICE_ENV_VAR};
+pub use storage::ClStorage;
+pub use transfer::{reset_transfer_stats, transfer_stats, TransferStats};
