@@ -7,8 +7,9 @@
 //! enqueues the kernel, because an out-of-range read on a device is undefined behaviour rather
 //! than an error.
 
-use ocl::{Buffer, Kernel, OclPrm, Program, Queue};
+use ocl::{Buffer, Kernel, Program, Queue};
 
+use super::device::cl_error;
 use crate::{Element, Result, TensorError};
 
 /// OpenCL C source of the GEMM kernel.
@@ -26,7 +27,7 @@ const GROUP: usize = 16;
 /// A matrix inside a device buffer: element `(i, j)` lives at
 /// `offset + i * row_stride + j * col_stride` (strides in elements, possibly negative or zero).
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct DeviceMatrix<'a, T: OclPrm> {
+pub(crate) struct DeviceMatrix<'a, T: Element> {
     /// The buffer holding the elements.
     pub buffer: &'a Buffer<T>,
     /// Position of element `(0, 0)`.
@@ -37,7 +38,7 @@ pub(crate) struct DeviceMatrix<'a, T: OclPrm> {
     pub col_stride: isize,
 }
 
-impl<T: OclPrm> DeviceMatrix<'_, T> {
+impl<T: Element> DeviceMatrix<'_, T> {
     /// Checks that every element of a `rows x cols` matrix lies inside the buffer.
     fn check_span(&self, name: &str, rows: usize, cols: usize) -> Result<()> {
         if rows == 0 || cols == 0 {
@@ -67,11 +68,6 @@ impl<T: OclPrm> DeviceMatrix<'_, T> {
     }
 }
 
-/// Converts an OpenCL failure into the crate's error type.
-pub(crate) fn device_error(op: &'static str, error: ocl::Error) -> TensorError {
-    TensorError::invalid(op, format!("the OpenCL runtime reported: {error}"))
-}
-
 /// Enqueues `D = alpha * A B + beta * C` on `queue` for an `m x k` matrix `a`, a `k x n`
 /// matrix `b` and `m x n` matrices `c` and `d`, with the GEMM kernel of `program` (built from
 /// [`GEMM_SOURCE`] with the element type `T` defined as the macro `T`).
@@ -81,16 +77,16 @@ pub(crate) fn device_error(op: &'static str, error: ocl::Error) -> TensorError {
 /// `d` itself.
 ///
 /// The caller must pass a `d` whose elements are pairwise distinct (no zero or overlapping
-/// strides), that shares no element with `a` or `b`, and that is either exactly `c` (same
-/// buffer and layout, for an in-place update) or shares no element with it; otherwise
-/// work-items race.
+/// strides) and that shares no element with `a` or `b`. `d` must also be either exactly `c`
+/// (same buffer and layout, for an in-place update) or disjoint from it. Otherwise work-items
+/// race.
 ///
 /// # Errors
-/// [`TensorError::InvalidArgument`] when a matrix reaches outside its buffer, or when the
-/// OpenCL runtime fails to create or enqueue the kernel.
+/// [`TensorError::InvalidArgument`] when a matrix reaches outside its buffer, and
+/// [`TensorError::OpenCl`] when the OpenCL runtime fails to create or enqueue the kernel.
 // The argument list mirrors BLAS `?gemm`, which readers know.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn launch_gemm<T: Element + OclPrm>(
+pub(crate) fn launch_gemm<T: Element>(
     queue: &Queue,
     program: &Program,
     (m, k, n): (usize, usize, usize),
@@ -141,10 +137,10 @@ pub(crate) fn launch_gemm<T: Element + OclPrm>(
         .arg(d.row_stride as i64)
         .arg(d.col_stride as i64)
         .build()
-        .map_err(|e| device_error("gemm_opencl", e))?;
+        .map_err(|e| cl_error("gemm_opencl", e))?;
     // SAFETY: the spans of A, B, C and D were checked against their buffers above, the
     // argument types match the kernel signature, and the caller guarantees that D does not
     // alias itself, A or B, and is C or disjoint from it.
-    unsafe { kernel.enq() }.map_err(|e| device_error("gemm_opencl", e))?;
+    unsafe { kernel.enq() }.map_err(|e| cl_error("gemm_opencl", e))?;
     Ok(())
 }

@@ -112,7 +112,7 @@ fn upload<T: OclPrm>(queue: &Queue, data: &[T]) -> Buffer<T> {
         .expect("device buffer upload")
 }
 
-fn matrix<'a, T: Element + OclPrm>(buffer: &'a Buffer<T>, t: &Tensor<T>) -> DeviceMatrix<'a, T> {
+fn matrix<'a, T: Element>(buffer: &'a Buffer<T>, t: &Tensor<T>) -> DeviceMatrix<'a, T> {
     DeviceMatrix {
         buffer,
         offset: t.offset(),
@@ -123,7 +123,7 @@ fn matrix<'a, T: Element + OclPrm>(buffer: &'a Buffer<T>, t: &Tensor<T>) -> Devi
 
 /// Runs the product on the device and on the CPU and returns `(device C, CPU C)`, both read
 /// through C's layout.
-fn both<T: Element + OclPrm>(
+fn both<T: Element>(
     program: &Program,
     (m, k, n): (usize, usize, usize),
     alpha: T,

@@ -16,15 +16,14 @@
 //!
 //! # Kernels
 //!
-//! `gemm.rs` holds the matrix product, with its kernel source and a guide to its tiling in
-//! `kernels/gemm.cl`.
+//! `gemm.rs` launches the matrix product, whose kernel source and a guide to its tiling are in
+//! `kernels/gemm.cl`; `matmul.rs` runs it for device tensors.
 
 mod device;
-// Until device tensors dispatch to it, only the tests call the launcher.
-#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) mod gemm;
 #[cfg(test)]
 mod gemm_tests;
+pub(crate) mod matmul;
 mod storage;
 mod transfer;
 
