@@ -44,3 +44,34 @@ fn list_names_devices() {
     let devices = OpenClDevice::list().unwrap();
     assert!(!devices.is_empty());
 }
+
+#[test]
+fn smoke_ops_match_host() {
+    let dev = device();
+    let a = Tensor::<f32>::arange(-3.0, 3.0, 0.5)
+        .unwrap()
+        .reshape(&[3, 4])
+        .unwrap();
+    let b = Tensor::<f32>::arange(0.0, 4.0, 1.0).unwrap();
+    let da = a.to_device(&dev).unwrap();
+    let db = b.to_device(&dev).unwrap();
+    assert_eq!(da.exp().to_vec(), a.exp().to_vec());
+    assert_eq!(da.add(&db).unwrap().to_vec(), a.add(&b).unwrap().to_vec());
+    assert_eq!(
+        da.sum(&[1], false).unwrap().to_vec(),
+        a.sum(&[1], false).unwrap().to_vec()
+    );
+    println!(
+        "{:?} {:?}",
+        da.softmax(1).unwrap().to_vec(),
+        a.softmax(1).unwrap().to_vec()
+    );
+    assert_eq!(
+        da.t().unwrap().contiguous().to_vec(),
+        a.t().unwrap().to_vec()
+    );
+    assert_eq!(
+        da.index_select(1, &[3, 0]).unwrap().to_vec(),
+        a.index_select(1, &[3, 0]).unwrap().to_vec()
+    );
+}

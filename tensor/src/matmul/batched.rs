@@ -50,6 +50,14 @@ impl<T: Element> Tensor<T> {
                 });
             }
         }
+        // No OpenCL kernel for the batched product yet: device operands are multiplied on the
+        // host and the product is uploaded to their device.
+        #[cfg(feature = "opencl")]
+        if let Some(out) = crate::opencl::dispatch::host_only("matmul", &[self, rhs], |host| {
+            host[0].matmul(&host[1])
+        })? {
+            return Ok(out);
+        }
 
         // Promote vectors to matrices; remember which axes to drop at the end.
         let lhs_vector = self.rank() == 1;

@@ -97,6 +97,17 @@ pub fn gemm<T: Element>(
         });
     }
 
+    // OpenCL GEMM call site: when an operand is on an OpenCL device, C = alpha A B + beta C
+    // belongs on that device. Until the OpenCL GEMM kernel takes over here, the operands are
+    // downloaded, multiplied on the host and C is uploaded again.
+    #[cfg(feature = "opencl")]
+    if let Some(device) = crate::opencl::dispatch::common_device("gemm", &[a, b, &*c])? {
+        let mut c_host = c.to_host()?;
+        gemm(alpha, &a.to_host()?, &b.to_host()?, beta, &mut c_host)?;
+        *c = c_host.to_device(&crate::Device::OpenCl(device))?;
+        return Ok(());
+    }
+
     let kernel = kernel::select::<T>();
     let threads = threads_for(dims, rayon::current_num_threads());
     let a_ptr = mat_ptr(a);

@@ -18,6 +18,19 @@ pub const DEVICE_ENV_VAR: &str = "TENSOR_OPENCL_DEVICE";
 /// Source of the numbers that tell two opened devices apart in messages.
 static NEXT_ID: AtomicUsize = AtomicUsize::new(0);
 
+/// Serialises platform and device discovery, context creation and program builds.
+///
+/// PoCL 3.1 (with the ocl-icd 2.3.1 loader) reported 0 devices, or crashed, when several
+/// threads listed devices or created contexts at the same time, as parallel tests do.
+static DISCOVERY: Mutex<()> = Mutex::new(());
+
+/// Takes the discovery lock; a panic in another holder does not invalidate it.
+fn discovery_lock() -> std::sync::MutexGuard<'static, ()> {
+    DISCOVERY
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// A description of one OpenCL device, as [`OpenClDevice::list`] returns it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeviceInfo {
@@ -139,6 +152,7 @@ impl OpenClDevice {
     /// [`TensorError::OpenCl`] when no platform exists or a driver query fails.
     pub fn list() -> Result<Vec<DeviceInfo>> {
         let op = "OpenClDevice::list";
+        let _guard = discovery_lock();
         let mut out = Vec::new();
         for (p, platform) in platforms(op)?.iter().enumerate() {
             let devices = ocl::Device::list_all(platform).map_err(|e| cl_error(op, e))?;
@@ -157,6 +171,7 @@ impl OpenClDevice {
     /// the available ones) or the driver cannot create a context or queue.
     pub fn new(platform: usize, device: usize) -> Result<Self> {
         let op = "OpenClDevice::new";
+        let _guard = discovery_lock();
         let all = platforms(op)?;
         let chosen_platform = all.get(platform).ok_or_else(|| TensorError::OpenCl {
             op,
@@ -264,6 +279,7 @@ impl OpenClDevice {
                 ("double", "#pragma OPENCL EXTENSION cl_khr_fp64 : enable\n")
             }
         };
+        let _guard = discovery_lock();
         let program = Program::builder()
             .src(format!("{header}{source}"))
             .devices(self.inner.queue.device())

@@ -15,9 +15,29 @@
 //! chain of device operations copies nothing back.
 
 mod device;
+pub(crate) mod dispatch;
+pub(crate) mod elementwise;
+mod index;
+mod launch;
+mod layout;
+pub(crate) mod reduce;
+mod softmax;
 mod storage;
 mod transfer;
 
 pub use device::{DeviceInfo, OpenClDevice, DEVICE_ENV_VAR};
 pub use storage::ClStorage;
 pub use transfer::{reset_transfer_stats, transfer_stats, TransferStats};
+
+use crate::storage::Storage;
+use crate::{Element, Tensor};
+
+impl<T: Element> Tensor<T> {
+    /// Returns the OpenCL storage when the tensor lives on an OpenCL device.
+    pub(crate) fn cl_storage(&self) -> Option<&std::sync::Arc<ClStorage<T>>> {
+        match self.storage_enum() {
+            Storage::OpenCl(data) => Some(data),
+            Storage::Host(_) => None,
+        }
+    }
+}
