@@ -64,6 +64,7 @@ impl fmt::Display for DeviceInfo {
 struct Inner {
     id: usize,
     info: DeviceInfo,
+    max_work_group_size: usize,
     context: Context,
     queue: Queue,
     /// Programs built so far, keyed by kernel file name and element type.
@@ -190,6 +191,7 @@ impl OpenClDevice {
             ),
         })?;
         let info = describe(op, platform, chosen_platform, device, chosen)?;
+        let max_work_group_size = chosen.max_wg_size().map_err(|e| cl_error(op, e))?;
         let context = Context::builder()
             .platform(*chosen_platform)
             .devices(*chosen)
@@ -200,6 +202,7 @@ impl OpenClDevice {
             inner: Arc::new(Inner {
                 id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
                 info,
+                max_work_group_size,
                 context,
                 queue,
                 programs: Mutex::new(HashMap::new()),
@@ -230,6 +233,11 @@ impl OpenClDevice {
         self.inner.info.supports_f64
     }
 
+    /// Returns the largest number of work-items the device runs in one work-group.
+    pub fn max_work_group_size(&self) -> usize {
+        self.inner.max_work_group_size
+    }
+
     /// Returns the in-order command queue that every operation on this device uses, so
     /// operations run in the order they were called.
     pub fn queue(&self) -> &Queue {
@@ -250,7 +258,8 @@ impl OpenClDevice {
     /// first use and caching it under `(name, dtype)`.
     ///
     /// The source sees the element type as the macro `T` (`float` or `double`). For `f64` the
-    /// build also enables `cl_khr_fp64`.
+    /// build also enables `cl_khr_fp64`. Every build asks for correctly rounded `f32` division
+    /// and square root, so those match the host bit for bit.
     ///
     /// # Errors
     /// [`TensorError::DTypeMismatch`] for `f64` on a device without `cl_khr_fp64`, and
@@ -283,7 +292,10 @@ impl OpenClDevice {
         let program = Program::builder()
             .src(format!("{header}{source}"))
             .devices(self.inner.queue.device())
-            .cmplr_opt(format!("-D T={type_name}"))
+            // Correctly rounded f32 division and square root, as on the host.
+            .cmplr_opt(format!(
+                "-D T={type_name} -cl-fp32-correctly-rounded-divide-sqrt"
+            ))
             .build(&self.inner.context)
             .map_err(|e| TensorError::OpenCl {
                 op,

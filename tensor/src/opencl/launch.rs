@@ -57,19 +57,30 @@ pub(crate) fn program<T: Element>(device: &OpenClDevice, source: &Source) -> Res
     device.program(source.name, source.text, T::DTYPE)
 }
 
-/// Starts a kernel builder for `name` over `n` work-items on the device's queue.
+/// Work-items per work-group for every launch.
+///
+/// A fixed size, with the global size rounded up to a multiple of it, means one compiled
+/// variant per kernel: PoCL 3.1 compiles a kernel again for every new work-group size, and
+/// letting the driver pick the size from the element count made the tests about 30 times
+/// slower. The kernels skip the work-items past `n`.
+const WORK_GROUP_SIZE: usize = 64;
+
+/// Starts a kernel builder for `name` over `n` work-items (rounded up to whole work-groups)
+/// on the device's queue.
 pub(crate) fn kernel_builder<'b>(
     device: &OpenClDevice,
     program: &'b Program,
     name: &'static str,
     n: usize,
 ) -> ocl::builders::KernelBuilder<'b> {
+    let local = WORK_GROUP_SIZE.min(device.max_work_group_size()).max(1);
     let mut builder = Kernel::builder();
     builder
         .program(program)
         .name(name)
         .queue(device.queue().clone())
-        .global_work_size(n);
+        .global_work_size(n.div_ceil(local) * local)
+        .local_work_size(local);
     builder
 }
 
