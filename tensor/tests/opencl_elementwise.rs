@@ -2,9 +2,9 @@
 //! zero sizes) and views (transposed, narrowed, negative steps, broadcast). Runs only with the
 //! `opencl` feature.
 //!
-//! Tolerances: arithmetic, comparisons, selection and copies must match bit for bit (the
-//! kernels are built without contraction and with correctly rounded division and square
-//! root); exp, ln, tanh, sigmoid and pow follow `opencl_common::transcendental`.
+//! Tolerances: arithmetic, comparisons, selection and copies must match bit for bit, because
+//! the kernels are built without contraction and with correctly rounded division and square
+//! root. exp, ln, tanh, sigmoid and pow follow `opencl_common::transcendental`.
 #![cfg(feature = "opencl")]
 
 mod opencl_common;
@@ -15,7 +15,7 @@ use tensor::{Element, Result, Tensor};
 
 type Unary<T> = fn(&Tensor<T>) -> Tensor<T>;
 
-/// Every unary and scalar operation with a kernel, with its tolerance class (true:
+/// Lists every unary and scalar operation with a kernel, with its tolerance class (true:
 /// transcendental).
 fn unary_ops<T: Element>() -> Vec<(&'static str, Unary<T>, bool)> {
     vec![
@@ -47,7 +47,7 @@ fn unary_ops<T: Element>() -> Vec<(&'static str, Unary<T>, bool)> {
 
 type Binary<T> = fn(&Tensor<T>, &Tensor<T>) -> Result<Tensor<T>>;
 
-/// Every binary operation with a kernel, with its tolerance class.
+/// Lists every binary operation with a kernel, with its tolerance class.
 fn binary_ops<T: Element>() -> Vec<(&'static str, Binary<T>, bool)> {
     vec![
         ("add", |a, b| a.add(b), false),

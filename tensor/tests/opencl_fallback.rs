@@ -8,7 +8,7 @@ mod opencl_common;
 use opencl_common::*;
 use tensor::{Indices, Tensor};
 
-/// A 3 x 4 matrix with distinct values, on the host and on the device.
+/// Returns a 3 x 4 matrix with distinct values, on the host and on the device.
 fn matrix() -> (Tensor<f32>, Tensor<f32>) {
     let host = Tensor::<f32>::arange(-2.0, 4.0, 0.5)
         .unwrap()

@@ -3,7 +3,7 @@
 //!
 //! Tolerances: `max` and `min` must match exactly. Sums add in a different order than the
 //! host, so sum and mean allow `abs + rel * sum(|x|)` with the transcendental tolerance of the
-//! element type; softmax and log_softmax use the transcendental tolerance against the
+//! element type. softmax and log_softmax use the transcendental tolerance against the
 //! magnitude of each value. index_select and gather copy values, so they must match exactly.
 #![cfg(feature = "opencl")]
 

@@ -1,4 +1,4 @@
-//! A chain of device operations copies nothing between host and device. This file holds a
+//! A chain of device operations copies nothing between host and device. This file contains a
 //! single test because the transfer counters are global to the process. Runs only with the
 //! `opencl` feature.
 #![cfg(feature = "opencl")]

@@ -257,7 +257,7 @@ impl OpenClDevice {
     /// Returns the program compiled from `source` for element type `dtype`, building it on
     /// first use and caching it under `(name, dtype)`.
     ///
-    /// The source sees the element type as the macro `T` (`float` or `double`). For `f64` the
+    /// The source gets the element type as the macro `T` (`float` or `double`). For `f64` the
     /// build also enables `cl_khr_fp64`. Every build asks for correctly rounded `f32` division
     /// and square root, so those match the host bit for bit.
     ///

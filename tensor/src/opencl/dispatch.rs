@@ -5,7 +5,7 @@
 //! 1. all inputs in host memory: the function returns `None` and the host code runs;
 //! 2. inputs on different devices (including host and device mixed): an error naming both;
 //! 3. all inputs on one OpenCL device: the kernel runs when one exists and the layouts fit
-//!    (at most six axes after merging); otherwise the inputs are downloaded, the host code
+//!    (at most six axes after merging). Otherwise the inputs are downloaded, the host code
 //!    runs, and its result is uploaded to that device. Either way the result is on the device.
 
 use super::elementwise::{self, BinaryOp, UnaryOp};
@@ -18,7 +18,7 @@ fn cl<T: Element>(t: &Tensor<T>) -> Option<&ClStorage<T>> {
     t.cl_storage().map(|s| &**s)
 }
 
-/// Returns the one OpenCL device that holds every input, `None` when all are in host memory,
+/// Returns the one OpenCL device that stores every input, `None` when all are in host memory,
 /// or [`TensorError::DeviceMismatch`] when they are spread over several devices.
 pub(crate) fn common_device<T: Element>(
     op: &'static str,
@@ -176,7 +176,7 @@ pub(crate) fn gather<T: Element>(
 }
 
 /// Runs an operation without a kernel on host copies of `inputs` when any of them is on a
-/// device, and uploads the result there; `None` when all are on the host.
+/// device, and uploads the result there. Returns `None` when all are on the host.
 pub(crate) fn host_only<T: Element>(
     op: &'static str,
     inputs: &[&Tensor<T>],

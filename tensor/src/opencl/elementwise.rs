@@ -3,7 +3,7 @@
 //!
 //! Each input is passed as its own strided layout, already broadcast to the output shape, so
 //! no input is copied. The axes are merged first ([`coalesce`]) so that most views fit the
-//! kernels' six axes; the functions return `Ok(None)` for views that still have more, and the
+//! kernels' six axes. The functions return `Ok(None)` for views that still have more, and the
 //! caller runs those on the host.
 
 use super::launch::{enqueue, kernel_builder, output_tensor, program, ELEMENTWISE};

@@ -60,7 +60,7 @@ pub(crate) fn program<T: Element>(device: &OpenClDevice, source: &Source) -> Res
 /// Work-items per work-group for every launch.
 ///
 /// A fixed size, with the global size rounded up to a multiple of it, means one compiled
-/// variant per kernel: PoCL 3.1 compiles a kernel again for every new work-group size, and
+/// variant per kernel. PoCL 3.1 compiles a kernel again for every new work-group size, so
 /// letting the driver pick the size from the element count made the tests about 30 times
 /// slower. The kernels skip the work-items past `n`.
 const WORK_GROUP_SIZE: usize = 64;

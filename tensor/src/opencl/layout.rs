@@ -3,7 +3,7 @@
 
 use ocl::prm::Long16;
 
-/// The most axes a layout may have when it reaches a kernel. Views with more axes (after
+/// The maximum number of axes of a layout passed to a kernel. Views with more axes (after
 /// [`coalesce`]) run on the host.
 pub(crate) const MAX_RANK: usize = 6;
 

@@ -16,12 +16,12 @@ pub fn device() -> Device {
     Device::OpenCl(opened.clone())
 }
 
-/// A random shape: rank 0 to 4, sizes 0 to 5 (odd sizes and 1 for broadcasting included).
+/// Generates a random shape: rank 0 to 4, sizes 0 to 5 (odd sizes and 1 for broadcasting included).
 pub fn shape() -> impl Strategy<Value = Vec<usize>> {
     prop::collection::vec(prop_oneof![1 => Just(0usize), 8 => 1usize..6], 0..5)
 }
 
-/// A random non-empty shape of rank 1 to 4.
+/// Generates a random non-empty shape of rank 1 to 4.
 pub fn nonempty_shape() -> impl Strategy<Value = Vec<usize>> {
     prop::collection::vec(1usize..6, 1..5)
 }
@@ -43,7 +43,7 @@ pub enum View {
     ReversedNegativeStep,
 }
 
-/// A random view with a seed that picks its axis and range.
+/// Generates a random view with a seed that picks its axis and range.
 pub fn view() -> impl Strategy<Value = (View, u32)> {
     (
         prop_oneof![
