@@ -1,7 +1,7 @@
 //! Devices: where a tensor's storage lives, and moving tensors between them.
 //!
 //! Every tensor lives on one [`Device`]. [`Device::Cpu`] is host memory and always exists. With
-//! the `opencl` feature, [`Device::OpenCl`] is a buffer on an OpenCL device, and operations on
+//! the `opencl` feature, `Device::OpenCl` is a buffer on an OpenCL device, and operations on
 //! such tensors run as OpenCL kernels where the crate has one (see the `opencl` module).
 
 use std::fmt;

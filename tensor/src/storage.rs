@@ -1,5 +1,5 @@
-//! Where a tensor's elements live: [`Storage`] is host memory, or an OpenCL buffer when the
-//! `opencl` feature is on.
+//! Tensor storage: [`Storage`] is host memory, or an OpenCL buffer when the `opencl` feature
+//! is on.
 //!
 //! Without the feature the enum has one variant, so every match on it compiles to nothing.
 

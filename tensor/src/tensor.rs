@@ -266,6 +266,11 @@ impl<T: Element> Tensor<T> {
         if self.is_contiguous() {
             return self.clone();
         }
+        #[cfg(feature = "opencl")]
+        if !self.is_on_host() {
+            let copy = crate::opencl::elementwise::UnaryOp::Copy;
+            return crate::opencl::dispatch::unary(self, Some(copy), |host| host.contiguous());
+        }
         Tensor {
             storage: Storage::Host(Arc::new(self.to_vec())),
             layout: Layout::contiguous(self.shape()),
@@ -382,12 +387,29 @@ impl<T: Element> Tensor<T> {
     }
 
     /// Converts every element to another element type.
+    ///
+    /// The conversion runs on the host. The result of a tensor on an OpenCL device goes back
+    /// to that device, or stays in host memory when the device cannot hold `U` (`f64` without
+    /// `cl_khr_fp64`).
+    ///
+    /// # Panics
+    /// For a tensor on an OpenCL device, when the device fails (see [`Tensor::storage`]).
     pub fn cast<U: Element>(&self) -> Tensor<U> {
         let data = self.iter().map(|v| U::from_f64(v.to_f64())).collect();
-        Tensor {
+        let out = Tensor {
             storage: Storage::Host(Arc::new(data)),
             layout: Layout::contiguous(self.shape()),
+        };
+        #[cfg(feature = "opencl")]
+        if let crate::Device::OpenCl(device) = self.device() {
+            if U::DTYPE == DType::F32 || device.supports_f64() {
+                return match out.to_device(&crate::Device::OpenCl(device)) {
+                    Ok(moved) => moved,
+                    Err(e) => panic!("cast: uploading the result to its OpenCL device failed: {e}"),
+                };
+            }
         }
+        out
     }
 
     /// Builds a tensor of the given shape from a contiguous data vector without checks; used by

@@ -54,7 +54,6 @@ impl<T: Element> Tensor<T> {
                 });
             }
         }
-
         // Promote vectors to matrices; remember which axes to drop at the end.
         let lhs_vector = self.rank() == 1;
         let rhs_vector = rhs.rank() == 1;

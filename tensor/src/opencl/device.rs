@@ -18,6 +18,19 @@ pub const DEVICE_ENV_VAR: &str = "TENSOR_OPENCL_DEVICE";
 /// Source of the numbers that tell two opened devices apart in messages.
 static NEXT_ID: AtomicUsize = AtomicUsize::new(0);
 
+/// Serialises platform and device discovery, context creation and program builds.
+///
+/// PoCL 3.1 (with the ocl-icd 2.3.1 loader) reported 0 devices, or crashed, when several
+/// threads listed devices or created contexts at the same time, as parallel tests do.
+static DISCOVERY: Mutex<()> = Mutex::new(());
+
+/// Takes the discovery lock; a panic in another holder does not invalidate it.
+fn discovery_lock() -> std::sync::MutexGuard<'static, ()> {
+    DISCOVERY
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// A description of one OpenCL device, as [`OpenClDevice::list`] returns it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeviceInfo {
@@ -51,6 +64,7 @@ impl fmt::Display for DeviceInfo {
 struct Inner {
     id: usize,
     info: DeviceInfo,
+    max_work_group_size: usize,
     context: Context,
     queue: Queue,
     /// Programs built so far, keyed by kernel file name and element type.
@@ -139,6 +153,7 @@ impl OpenClDevice {
     /// [`TensorError::OpenCl`] when no platform exists or a driver query fails.
     pub fn list() -> Result<Vec<DeviceInfo>> {
         let op = "OpenClDevice::list";
+        let _guard = discovery_lock();
         let mut out = Vec::new();
         for (p, platform) in platforms(op)?.iter().enumerate() {
             let devices = ocl::Device::list_all(platform).map_err(|e| cl_error(op, e))?;
@@ -157,6 +172,7 @@ impl OpenClDevice {
     /// the available ones) or the driver cannot create a context or queue.
     pub fn new(platform: usize, device: usize) -> Result<Self> {
         let op = "OpenClDevice::new";
+        let _guard = discovery_lock();
         let all = platforms(op)?;
         let chosen_platform = all.get(platform).ok_or_else(|| TensorError::OpenCl {
             op,
@@ -175,6 +191,7 @@ impl OpenClDevice {
             ),
         })?;
         let info = describe(op, platform, chosen_platform, device, chosen)?;
+        let max_work_group_size = chosen.max_wg_size().map_err(|e| cl_error(op, e))?;
         let context = Context::builder()
             .platform(*chosen_platform)
             .devices(*chosen)
@@ -185,6 +202,7 @@ impl OpenClDevice {
             inner: Arc::new(Inner {
                 id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
                 info,
+                max_work_group_size,
                 context,
                 queue,
                 programs: Mutex::new(HashMap::new()),
@@ -215,6 +233,11 @@ impl OpenClDevice {
         self.inner.info.supports_f64
     }
 
+    /// Returns the largest number of work-items the device runs in one work-group.
+    pub fn max_work_group_size(&self) -> usize {
+        self.inner.max_work_group_size
+    }
+
     /// Returns the in-order command queue that every operation on this device uses, so
     /// operations run in the order they were called.
     pub fn queue(&self) -> &Queue {
@@ -234,8 +257,9 @@ impl OpenClDevice {
     /// Returns the program compiled from `source` for element type `dtype`, building it on
     /// first use and caching it under `(name, dtype)`.
     ///
-    /// The source sees the element type as the macro `T` (`float` or `double`). For `f64` the
-    /// build also enables `cl_khr_fp64`.
+    /// The source gets the element type as the macro `T` (`float` or `double`). For `f64` the
+    /// build also enables `cl_khr_fp64`. Every build asks for correctly rounded `f32` division
+    /// and square root, so those match the host bit for bit.
     ///
     /// # Errors
     /// [`TensorError::DTypeMismatch`] for `f64` on a device without `cl_khr_fp64`, and
@@ -264,10 +288,14 @@ impl OpenClDevice {
                 ("double", "#pragma OPENCL EXTENSION cl_khr_fp64 : enable\n")
             }
         };
+        let _guard = discovery_lock();
         let program = Program::builder()
             .src(format!("{header}{source}"))
             .devices(self.inner.queue.device())
-            .cmplr_opt(format!("-D T={type_name}"))
+            // Correctly rounded f32 division and square root, as on the host.
+            .cmplr_opt(format!(
+                "-D T={type_name} -cl-fp32-correctly-rounded-divide-sqrt"
+            ))
             .build(&self.inner.context)
             .map_err(|e| TensorError::OpenCl {
                 op,

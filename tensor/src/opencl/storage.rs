@@ -19,7 +19,7 @@ use crate::{Element, Result};
 /// [`ClStorage::invalidate_mirror`] afterwards.
 pub struct ClStorage<T: Element> {
     buffer: Buffer<T>,
-    /// Number of elements; the buffer holds at least one element even when this is 0, because
+    /// Number of elements. The buffer has room for at least one element even when this is 0,
     /// OpenCL does not allow empty buffers.
     len: usize,
     device: OpenClDevice,
@@ -66,12 +66,12 @@ impl<T: Element> ClStorage<T> {
         self.len
     }
 
-    /// Returns true when the storage holds no elements.
+    /// Returns true when the storage contains no elements.
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
 
-    /// Returns the device that holds the buffer.
+    /// Returns the device that stores the buffer.
     pub fn device(&self) -> &OpenClDevice {
         &self.device
     }
