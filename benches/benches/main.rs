@@ -7,6 +7,11 @@ use criterion::{criterion_group, criterion_main};
 
 mod families;
 
+// As in the `enn` tool: training steps free and reallocate many mid-sized buffers, which the
+// system allocator hands back to the kernel each time.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 criterion_group!(
     benches,
     families::matmul::bench,

@@ -4,6 +4,10 @@
 //! Run: `cargo run --release -p engram --example step_time [MODEL ...]` with models from
 //! `enn rnn gru lstm` (all four by default). Prints the median of 10 timed steps after 2
 //! warm-up steps, split into forward, backward and optimizer time.
+//!
+//! The steps run as the `enn` tool runs them: inside
+//! [`tensor::threads::with_spinning_workers`] and with the mimalloc allocator. Set
+//! `TENSOR_SPIN_WAIT=0` to time them with sleeping workers instead.
 
 use std::time::{Duration, Instant};
 
@@ -13,6 +17,11 @@ use nn::{cross_entropy, Adam, AdamConfig, CrossEntropyOptions, ModuleExt, Optimi
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use tensor::Tensor;
+
+// Training allocates and frees many buffers of 100-200 KB per step; the system allocator
+// returns such blocks to the kernel and takes page faults to get them back.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const BATCH: usize = 128;
 const STEPS: usize = 28;
@@ -90,7 +99,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "model", "total ms", "forward", "backward", "adam"
     );
     for kind in kinds {
-        let times = time_model(kind)?;
+        let times = tensor::threads::with_spinning_workers(|| {
+            time_model(kind).map_err(|error| error.to_string())
+        })?;
         let total = median(times.iter().map(StepTime::total).collect());
         let forward = median(times.iter().map(|t| t.forward).collect());
         let backward = median(times.iter().map(|t| t.backward).collect());

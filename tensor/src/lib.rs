@@ -103,6 +103,7 @@ pub mod opencl;
 pub mod ops;
 pub mod shape;
 pub mod strided;
+pub mod threads;
 
 mod display;
 mod random;

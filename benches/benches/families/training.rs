@@ -7,6 +7,9 @@
 //! paper's MNIST comparison as the `engram` factory builds them (`enn`, `lstm`, `gru`, `rnn`).
 
 use autodiff::Tape;
+use std::hint::black_box;
+use std::time::Instant;
+
 use criterion::{Criterion, Throughput};
 use engram::models::{build_model, ModelConfig, ModelKind};
 use nn::{
@@ -72,32 +75,53 @@ fn one_layer<C: RecurrentCell<f32> + 'static>() -> Sequential<f32> {
         .with(Linear::new(&head, &mut rng).expect("valid linear config"))
 }
 
-fn bench_model<M: Module<f32> + ?Sized>(c: &mut Criterion, name: &str, model: &mut M) {
+/// Times training steps of the models that `make` builds.
+///
+/// The steps run as the `enn` tool runs them, on a pool worker with the other workers spinning
+/// (see `tensor::threads`). The tape and the models are not `Send`, so every measurement builds
+/// its model on that worker and runs one untimed step first.
+fn bench_model<M: Module<f32> + ?Sized>(
+    c: &mut Criterion,
+    name: &str,
+    make: impl Fn() -> Box<M> + Sync,
+) {
     let (input, targets) = batch();
-    let mut optimizer = Adam::new(AdamConfig::default()).expect("default Adam settings");
-    let tape = Tape::new();
     let mut group = c.benchmark_group(format!("training/f32/{name}-b{BATCH}-t{STEPS}-d{FEATURES}"));
     group.sample_size(10);
     group.throughput(Throughput::Elements(BATCH as u64));
     group.bench_function("step", |b| {
-        b.iter(|| train_step(model, &mut optimizer, &tape, &input, &targets))
+        b.iter_custom(|iterations| {
+            tensor::threads::with_spinning_workers(|| {
+                let mut model = make();
+                let mut optimizer =
+                    Adam::new(AdamConfig::default()).expect("default Adam settings");
+                let tape = Tape::new();
+                train_step(model.as_mut(), &mut optimizer, &tape, &input, &targets);
+                let start = Instant::now();
+                for _ in 0..iterations {
+                    train_step(model.as_mut(), &mut optimizer, &tape, &input, &targets);
+                    black_box(&model);
+                }
+                start.elapsed()
+            })
+        })
     });
     group.finish();
 }
 
 /// Registers every training-step benchmark.
 pub fn bench(c: &mut Criterion) {
-    bench_model(c, "lstm-1layer", &mut one_layer::<LstmCell<f32>>());
-    bench_model(c, "gru-1layer", &mut one_layer::<GruCell<f32>>());
-    bench_model(c, "rnn-1layer", &mut one_layer::<RnnCell<f32>>());
+    bench_model(c, "lstm-1layer", || Box::new(one_layer::<LstmCell<f32>>()));
+    bench_model(c, "gru-1layer", || Box::new(one_layer::<GruCell<f32>>()));
+    bench_model(c, "rnn-1layer", || Box::new(one_layer::<RnnCell<f32>>()));
     for kind in [
         ModelKind::Enn,
         ModelKind::Lstm,
         ModelKind::Gru,
         ModelKind::Rnn,
     ] {
-        let mut model =
-            build_model(kind, &ModelConfig::mnist()).expect("the paper's MNIST configuration");
-        bench_model(c, &kind.to_string(), model.as_mut());
+        bench_model(c, &kind.to_string(), || {
+            build_model(kind, &ModelConfig::mnist()).expect("the paper's MNIST configuration")
+        });
     }
 }

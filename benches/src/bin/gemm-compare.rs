@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! gemm-compare [--sizes 256,512,1024] [--shapes training] [--threads 1,2] [--dtype f32,f64]
-//!              [--json] [--quick]
+//!              [--json] [--quick] [--cpu-time] [--pause-us N]
 //! ```
 //!
 //! `matrixmultiply` reads its thread count from `MATMUL_NUM_THREADS` once per process, so the
@@ -30,11 +30,13 @@ struct Options {
     quick: bool,
     /// Time single-threaded runs by thread CPU time.
     cpu_time: bool,
+    /// Microseconds of pause before every timed call (0: calls back to back).
+    pause_us: u64,
     /// Internal: run the measurements for one thread count and print JSON lines.
     worker: bool,
 }
 
-const USAGE: &str = "usage: gemm-compare [--sizes 256,512,1024] [--shapes training] [--threads 1,2] [--dtype f32,f64] [--json] [--quick]
+const USAGE: &str = "usage: gemm-compare [--sizes 256,512,1024] [--shapes training] [--threads 1,2] [--dtype f32,f64] [--json] [--quick] [--cpu-time] [--pause-us N]
   --sizes    square sizes n (n x n x n products), comma-separated
   --shapes   'training': the products of training and their transposed backward forms
   --threads  thread counts, comma-separated (default 1,2)
@@ -42,7 +44,9 @@ const USAGE: &str = "usage: gemm-compare [--sizes 256,512,1024] [--shapes traini
   --json     print one JSON object per line instead of a table
   --quick    fewer repetitions (about 0.4 s per product and library)
   --cpu-time time 1-thread runs by the thread's CPU time instead of wall time (Linux), which
-             leaves out waits for a core on a machine shared with other processes";
+             leaves out waits for a core on a machine shared with other processes
+  --pause-us wait this many microseconds before every timed call, as the serial work between
+             two products of a training step does, so idle worker threads fall asleep";
 
 fn parse_list<T: std::str::FromStr>(flag: &str, value: Option<String>) -> Result<Vec<T>, String> {
     let value = value.ok_or_else(|| format!("{flag} needs a value"))?;
@@ -65,6 +69,7 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Options, String> {
         json: false,
         quick: false,
         cpu_time: false,
+        pause_us: 0,
         worker: false,
     };
     let mut args = args.peekable();
@@ -80,6 +85,12 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Options, String> {
             "--json" => options.json = true,
             "--quick" => options.quick = true,
             "--cpu-time" => options.cpu_time = true,
+            "--pause-us" => {
+                options.pause_us = parse_list::<u64>(&flag, args.next())?
+                    .first()
+                    .copied()
+                    .unwrap_or(0)
+            }
             "--worker" => options.worker = true,
             "--help" | "-h" => return Err(String::new()),
             _ => return Err(format!("unknown argument '{flag}'")),
@@ -166,7 +177,13 @@ fn filled<T: Element>(rows: usize, cols: usize, seed: usize) -> Vec<T> {
 const MIN_SAMPLE: Duration = Duration::from_micros(50);
 
 /// Times ours and `matrixmultiply` in turns on one shape; returns their median GFLOP/s.
-fn measure_shape<T: MatrixMultiply>(shape: MatmulShape, quick: bool, clock: Clock) -> (f64, f64) {
+fn measure_shape<T: MatrixMultiply>(
+    shape: MatmulShape,
+    options: &Options,
+    clock: Clock,
+) -> (f64, f64) {
+    let quick = options.quick;
+    let pause = Duration::from_micros(options.pause_us);
     let MatmulShape { m, k, n, .. } = shape;
     let (a_rows, a_cols) = if shape.a_transposed { (k, m) } else { (m, k) };
     let (b_rows, b_cols) = if shape.b_transposed { (n, k) } else { (k, n) };
@@ -233,7 +250,12 @@ fn measure_shape<T: MatrixMultiply>(shape: MatmulShape, quick: bool, clock: Cloc
     // Small products run several times per timed sample, so that the clock's own cost (a
     // system call for thread CPU time) stays below one percent of the sample.
     let calls = (MIN_SAMPLE.as_secs_f64() / per_pair.as_secs_f64().max(1e-9)).ceil() as usize;
-    let calls = calls.clamp(1, 1_000_000);
+    // With a pause, every call is timed alone: the pause must come before each one.
+    let calls = if pause.is_zero() {
+        calls.clamp(1, 1_000_000)
+    } else {
+        1
+    };
     let budget = Duration::from_millis(if quick { 400 } else { 2000 });
     let turns = timing::repeats_for(
         budget,
@@ -245,13 +267,33 @@ fn measure_shape<T: MatrixMultiply>(shape: MatmulShape, quick: bool, clock: Cloc
     let flops = (shape.flops() * calls as u64) as f64;
     let (mut ours_gflops, mut theirs_gflops) = (Vec::new(), Vec::new());
     for _ in 0..turns {
-        ours_gflops.push(flops / clock.seconds(|| (0..calls).for_each(|_| ours())) / 1e9);
+        pause_for(pause);
+        // Ours runs as the training loop runs it: with the other workers spinning, which
+        // lets products from 96^3 multiply-adds use threads. The spinning stops before the
+        // other library's turn, so that it does not compete for the cores.
+        let seconds = if rayon::current_num_threads() > 1 {
+            tensor::threads::with_spinning_workers(|| {
+                clock.seconds(|| (0..calls).for_each(|_| ours()))
+            })
+        } else {
+            clock.seconds(|| (0..calls).for_each(|_| ours()))
+        };
+        ours_gflops.push(flops / seconds / 1e9);
+        pause_for(pause);
         theirs_gflops.push(flops / clock.seconds(|| (0..calls).for_each(|_| theirs())) / 1e9);
     }
     (
         timing::median(&mut ours_gflops),
         timing::median(&mut theirs_gflops),
     )
+}
+
+/// Waits `pause` on the calling thread without sleeping it, as serial work would.
+fn pause_for(pause: Duration) {
+    let start = Instant::now();
+    while start.elapsed() < pause {
+        std::hint::spin_loop();
+    }
 }
 
 /// Child process: measures every shape and dtype on `threads` threads, prints JSON lines.
@@ -269,8 +311,8 @@ fn run_worker(options: &Options) -> Result<(), String> {
     for dtype in &options.dtypes {
         for shape in shapes(options) {
             let (ours, theirs) = pool.install(|| match dtype.as_str() {
-                "f32" => measure_shape::<f32>(shape, options.quick, clock),
-                _ => measure_shape::<f64>(shape, options.quick, clock),
+                "f32" => measure_shape::<f32>(shape, options, clock),
+                _ => measure_shape::<f64>(shape, options, clock),
             });
             for (implementation, gflops) in [("ours", ours), ("matrixmultiply", theirs)] {
                 let record = Record {
@@ -311,6 +353,7 @@ fn run_workers(options: &Options) -> Result<Vec<Record>, String> {
         if options.cpu_time {
             command.arg("--cpu-time");
         }
+        command.args(["--pause-us", &options.pause_us.to_string()]);
         let output = command
             .output()
             .map_err(|e| format!("failed to start a worker: {e}"))?;

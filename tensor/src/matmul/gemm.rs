@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use super::buffer::{with_buffer, Slot};
 use super::kernel::{CTile, Kernel};
 use super::pack::{pack_a, pack_b_sliver};
-use super::params::{PACK_A_MIN_COLS, PARALLEL_MIN_MULADDS};
+use super::params::{PACK_A_MIN_COLS, PARALLEL_MIN_MULADDS, PARALLEL_MIN_MULADDS_COLD};
 use super::raw::{MatMutPtr, MatPtr};
 use super::small::{gemm_small, is_small};
 use crate::Element;
@@ -36,9 +36,16 @@ pub(crate) struct Dims {
 }
 
 /// Returns how many threads a product of these sizes should use, given `available` threads.
+///
+/// The size from which a split pays depends on whether the other workers spin or sleep.
 pub(crate) fn threads_for(dims: Dims, available: usize) -> usize {
     let muladds = dims.m.saturating_mul(dims.k).saturating_mul(dims.n);
-    if muladds < PARALLEL_MIN_MULADDS {
+    let min_muladds = if crate::threads::workers_spinning() {
+        PARALLEL_MIN_MULADDS
+    } else {
+        PARALLEL_MIN_MULADDS_COLD
+    };
+    if muladds < min_muladds {
         1
     } else {
         available.max(1)

@@ -22,6 +22,8 @@ mod kernel_simd;
 #[cfg(target_arch = "x86_64")]
 mod kernel_x86;
 mod pack;
+#[cfg(target_arch = "x86_64")]
+mod pack_x86;
 mod params;
 mod raw;
 mod small;
@@ -29,7 +31,9 @@ mod small;
 mod tests;
 
 pub use kernel::{available as available_kernels, select as select_kernel, Kernel};
-pub use params::{BlockSizes, PACK_A_MIN_COLS, PARALLEL_MIN_MULADDS, SMALL_MAX_MULADDS};
+pub use params::{
+    BlockSizes, PACK_A_MIN_COLS, PARALLEL_MIN_MULADDS, PARALLEL_MIN_MULADDS_COLD, SMALL_MAX_MULADDS,
+};
 
 use self::gemm::{gemm_raw, threads_for, Dims};
 use self::raw::{MatMutPtr, MatPtr};

@@ -90,11 +90,21 @@ unsafe fn pack_full<T: Element, const W: usize>(kc: usize, src: MatPtr<T>, out: 
             for p in 0..kc {
                 std::ptr::copy_nonoverlapping(src.at(0, p), out.add(p * W), W);
             }
+        } else if transposed_f32_with_avx::<T, W>(src) {
+            // Rows are contiguous (a transposed B): transpose 8 x 8 blocks in registers.
+            #[cfg(target_arch = "x86_64")]
+            super::pack_x86::pack_rows_transposed_f32::<W>(
+                kc,
+                MatPtr {
+                    ptr: src.ptr.cast::<f32>(),
+                    rs: src.rs,
+                    cs: src.cs,
+                },
+                out.cast::<f32>(),
+            );
         } else {
-            // One pointer per row, read along the row, written across the packed column.
-            // NOTE: a transposed B lands here and packs at about one element per cycle. That
-            // keeps the `[128 x k] x [k x n]^T` products about 2 % behind `matrixmultiply`, and
-            // reading short runs per row instead measured slower (BENCHMARKS.md).
+            // One pointer per row, read along the row, written across the packed column:
+            // about one element per cycle, as each value comes from a different row.
             let rows: [*const T; W] = std::array::from_fn(|i| src.at(i, 0));
             for p in 0..kc {
                 let offset = p as isize * src.cs;
@@ -104,6 +114,23 @@ unsafe fn pack_full<T: Element, const W: usize>(kc: usize, src: MatPtr<T>, out: 
                 }
             }
         }
+    }
+}
+
+/// Returns true when [`pack_full`] can use the AVX transposing copy: `f32` values, rows that
+/// are contiguous (`src.cs == 1`), a width that is a multiple of 8 and a CPU with AVX.
+fn transposed_f32_with_avx<T: Element, const W: usize>(src: MatPtr<T>) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        T::DTYPE == crate::DType::F32
+            && src.cs == 1
+            && W.is_multiple_of(8)
+            && super::pack_x86::has_avx()
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = src;
+        false
     }
 }
 

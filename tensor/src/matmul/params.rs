@@ -25,13 +25,28 @@ pub struct BlockSizes {
     pub nc: usize,
 }
 
-/// Products with fewer multiply-adds than this (`m * k * n`) run on the calling thread only.
+/// Products with fewer multiply-adds than this (`m * k * n`) run on the calling thread only,
+/// while the pool's workers spin (see [`crate::threads`]).
 ///
-/// Below it, the cost of waking a second thread and splitting the work is larger than the time
-/// that thread saves.
-// NOTE: estimate (a rayon fork-join costs several microseconds). On the loaded two-core machine
-// of BENCHMARKS.md two threads never beat one below 256^3, so the cross-over is unmeasured.
+/// A spinning worker takes a split half almost at once, so splitting pays for much smaller
+/// products than with sleeping workers. Measured with `step_time` of the `engram` examples on the
+/// idle 2-core machine of BENCHMARKS.md: with spinning workers the ENN step took 49-50 ms with
+/// this value, 52-54 ms with 16M and 58-61 ms with no split at all.
 pub const PARALLEL_MIN_MULADDS: usize = 96 * 96 * 96;
+
+/// Products with fewer multiply-adds than this run on the calling thread only when the
+/// workers sleep, as they do outside [`crate::threads::with_spinning_workers`].
+///
+/// Waking a sleeping worker costs tens to hundreds of microseconds on a virtual machine, and a
+/// caller outside the pool (a program's main thread) waits for two wake-ups and is woken
+/// itself. Measured on the idle 2-core machine of BENCHMARKS.md: with `gemm-compare
+/// --pause-us 300`, whose products start on a pool worker after the other one fell asleep, two
+/// threads lost to one up to 128 x 384 x 384 (18.9M multiply-adds) and won from 256^3 on. The
+/// ENN step of the `step_time` example, run from the main thread, took 80 ms when its
+/// 128 x 384 x 384 products were split and 58 ms when nothing was, so the boundary sits above
+/// both.
+/// The boundary therefore sits at 2^26 (about 406^3).
+pub const PARALLEL_MIN_MULADDS_COLD: usize = 1 << 26;
 
 /// Blocks of A that serve fewer columns of C than this are read in place instead of packed.
 ///

@@ -18,12 +18,21 @@ use std::sync::Arc;
 use clap::Parser;
 use engram::train::TrainError;
 
+// Training allocates and frees many buffers of 100-200 KB per step; the system allocator
+// returns such blocks to the kernel and takes page faults to get them back. mimalloc keeps
+// them, which made training steps 5-45 % faster (BENCHMARKS.md, "Training steps").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     init_logger();
     let stop = install_interrupt_handler();
 
-    match commands::run(cli, &stop) {
+    // Worker threads spin between the many small parallel products of a training step
+    // instead of sleeping (see `tensor::threads`); `TENSOR_SPIN_WAIT=0` turns this off.
+    let outcome = tensor::threads::with_spinning_workers(|| commands::run(cli, &stop));
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             log::debug!("run failed: {error:?}");
