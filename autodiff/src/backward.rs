@@ -7,6 +7,7 @@
 
 use tensor::{Element, Tensor};
 
+use crate::device;
 use crate::grads::{accumulate, Gradients};
 use crate::tape::{Node, NodeKind};
 use crate::{AutodiffError, Result, Tape, Var};
@@ -24,7 +25,9 @@ impl<T: Element> Tape<T> {
                 shape: output.shape().to_vec(),
             });
         }
-        self.backward_with_seed(output, &Tensor::ones(output.shape()))
+        // The seed lives where the output does, so the first rule sees one device.
+        let seed = device::move_to(Tensor::ones(output.shape()), Some(&output.value().device()))?;
+        self.backward_with_seed(output, &seed)
     }
 
     /// Computes the vector-Jacobian product of `output` with `seed` (which must have the
@@ -85,6 +88,7 @@ fn run_rule<T: Element>(
         .expect("operation nodes carry a backward rule");
     let tracked: Vec<bool> = node.inputs.iter().map(|i| i.node.is_some()).collect();
     let input_grads = rule(grad, &tracked)?;
+    let grad_device = device::accelerator([grad]);
     if input_grads.len() != node.inputs.len() {
         return Err(AutodiffError::GradientCount {
             op,
@@ -104,7 +108,10 @@ fn run_rule<T: Element>(
                 got: input_grad.shape().to_vec(),
             });
         }
-        accumulate(&mut pending[target], input_grad);
+        // Rules that compute on the host return host tensors; bring them to the gradient's
+        // device so that accumulation and the next rules do not mix devices.
+        let input_grad = device::move_to(input_grad, grad_device.as_ref())?;
+        accumulate(&mut pending[target], input_grad)?;
     }
     Ok(())
 }

@@ -8,7 +8,7 @@
 //! view over a fresh zero tensor gives exactly that map.
 
 use tensor::strided::for_each_run;
-use tensor::{Element, Tensor};
+use tensor::{Element, Layout, Tensor};
 
 use crate::{AutodiffError, Result};
 
@@ -65,12 +65,34 @@ pub fn sum_to_shape<T: Element>(grad: &Tensor<T>, shape: &[usize]) -> Result<Ten
     if grad.shape() == shape {
         return Ok(grad.clone());
     }
+    if !grad.is_on_host() {
+        return sum_to_shape_by_reduction(grad, shape);
+    }
     scatter_view_grad(
         "sum_to_shape",
         shape,
         |base| base.broadcast_to(grad.shape()),
         grad,
     )
+}
+
+/// [`sum_to_shape`] written with `sum` over the broadcast axes, for gradients on a device,
+/// where `sum` runs as a kernel and the scatter of [`scatter_view_grad`] would download.
+fn sum_to_shape_by_reduction<T: Element>(grad: &Tensor<T>, shape: &[usize]) -> Result<Tensor<T>> {
+    // Only the check: broadcasting a layout allocates nothing.
+    Layout::contiguous(shape).broadcast_to(grad.shape())?;
+
+    // Axes that broadcasting added (the leading ones) or stretched from size 1.
+    let added = grad.rank() - shape.len();
+    let axes: Vec<isize> = (0..grad.rank())
+        .filter(|&axis| axis < added || (shape[axis - added] == 1 && grad.shape()[axis] != 1))
+        .map(|axis| axis as isize)
+        .collect();
+    if axes.is_empty() {
+        // Only size-1 axes differ in placement, so the elements are already right.
+        return Ok(grad.reshape_to(shape)?);
+    }
+    Ok(grad.sum(&axes, false)?.reshape_to(shape)?)
 }
 
 #[cfg(test)]
@@ -93,6 +115,18 @@ mod tests {
         // Everything into a scalar: 21.
         assert_eq!(sum_to_shape(&grad, &[]).unwrap().to_vec(), vec![21.0]);
         assert_eq!(sum_to_shape(&grad, &[1, 1]).unwrap().to_vec(), vec![21.0]);
+    }
+
+    #[test]
+    fn sum_to_shape_by_reduction_matches_scatter() {
+        let grad = Tensor::<f64>::from_vec((0..24).map(f64::from).collect(), &[2, 3, 4]).unwrap();
+        for shape in [&[4][..], &[3, 1], &[1, 1, 4], &[2, 1, 1], &[], &[1, 3, 4]] {
+            let reduced = sum_to_shape_by_reduction(&grad, shape).unwrap();
+            let scattered = sum_to_shape(&grad, shape).unwrap();
+            assert_eq!(reduced.shape(), scattered.shape(), "{shape:?}");
+            assert_eq!(reduced.to_vec(), scattered.to_vec(), "{shape:?}");
+        }
+        assert!(sum_to_shape_by_reduction(&grad, &[3]).is_err());
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use tensor::{Element, Tensor};
 
-use crate::Var;
+use crate::{Result, Var};
 
 /// The gradients of one backward pass: one contiguous tensor per tracked leaf (and per
 /// variable marked with [`Tape::retain_grad`](crate::Tape::retain_grad)), with the shape of
@@ -80,12 +80,20 @@ impl<T: Element> Gradients<T> {
 }
 
 /// Adds `grad` into `slot`: stores it when the slot is empty, otherwise sums elementwise. The
-/// shapes are equal (the backward pass checks them before calling).
-pub(crate) fn accumulate<T: Element>(slot: &mut Option<Tensor<T>>, grad: Tensor<T>) {
+/// shapes are equal (the backward pass checks them before calling), and so are the devices.
+///
+/// # Errors
+/// [`crate::AutodiffError::Tensor`] when the sum on a device fails.
+pub(crate) fn accumulate<T: Element>(slot: &mut Option<Tensor<T>>, grad: Tensor<T>) -> Result<()> {
     let Some(sum) = slot.as_mut() else {
         *slot = Some(grad);
-        return;
+        return Ok(());
     };
+    if !sum.is_on_host() {
+        // On a device the sum runs as a kernel; the host loop below would download both.
+        *sum = sum.add(&grad)?;
+        return Ok(());
+    }
     // `as_mut_slice` copies only when the stored tensor is shared or strided.
     let out = sum.as_mut_slice();
     match grad.as_slice() {
@@ -100,6 +108,7 @@ pub(crate) fn accumulate<T: Element>(slot: &mut Option<Tensor<T>>, grad: Tensor<
             }
         }
     }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -110,8 +119,8 @@ mod tests {
     fn accumulate_sums_strided_views() {
         let a = Tensor::<f64>::from_vec(vec![1.0, 2.0, 3.0, 4.0], &[2, 2]).unwrap();
         let mut slot = None;
-        accumulate(&mut slot, a.clone());
-        accumulate(&mut slot, a.t().unwrap());
+        accumulate(&mut slot, a.clone()).unwrap();
+        accumulate(&mut slot, a.t().unwrap()).unwrap();
         // [[1, 2], [3, 4]] + [[1, 3], [2, 4]]
         assert_eq!(slot.unwrap().to_vec(), vec![2.0, 5.0, 5.0, 8.0]);
         assert_eq!(a.to_vec(), vec![1.0, 2.0, 3.0, 4.0]);

@@ -98,6 +98,7 @@
 mod backward;
 mod broadcast;
 mod check;
+mod device;
 mod dot;
 mod error;
 mod grads;

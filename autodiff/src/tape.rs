@@ -276,6 +276,11 @@ impl<T: Element> Tape<T> {
     where
         F: Fn(&Tensor<T>, &[bool]) -> Result<Vec<Option<Tensor<T>>>> + 'static,
     {
+        // Forward code that computed on the host returns a host tensor; keep the value on the
+        // inputs' device so later operations do not mix devices.
+        let device = crate::device::accelerator(inputs.iter().map(|v| v.value()));
+        let output = crate::device::move_to(output, device.as_ref())?;
+
         let tape = match inputs.iter().find(|v| v.requires_grad()) {
             Some(tracked) => tracked.tape().clone(),
             None => {

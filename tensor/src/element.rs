@@ -40,13 +40,53 @@ impl Display for DType {
     }
 }
 
+/// What a tensor element needs to live on a device.
+///
+/// With the `opencl` feature this requires [`ocl::OclPrm`] (a plain value the driver can copy)
+/// and names the OpenCL C type; without it the trait is empty. It is implemented for `f32` and
+/// `f64`.
+#[cfg(feature = "opencl")]
+pub trait DeviceElement: ocl::OclPrm {
+    /// The OpenCL C name of the type (`"float"` or `"double"`).
+    fn cl_type_name() -> &'static str;
+}
+
+/// What a tensor element needs to live on a device.
+///
+/// With the `opencl` feature this requires `ocl::OclPrm` (a plain value the driver can copy)
+/// and names the OpenCL C type; without it the trait is empty. It is implemented for `f32` and
+/// `f64`.
+#[cfg(not(feature = "opencl"))]
+pub trait DeviceElement {}
+
+#[cfg(feature = "opencl")]
+impl DeviceElement for f32 {
+    fn cl_type_name() -> &'static str {
+        "float"
+    }
+}
+
+#[cfg(feature = "opencl")]
+impl DeviceElement for f64 {
+    fn cl_type_name() -> &'static str {
+        "double"
+    }
+}
+
+#[cfg(not(feature = "opencl"))]
+impl DeviceElement for f32 {}
+
+#[cfg(not(feature = "opencl"))]
+impl DeviceElement for f64 {}
+
 /// A floating-point element type: the arithmetic, the math functions and the constants that
 /// tensor kernels need.
 ///
 /// The trait is implemented for `f32` and `f64` only. Its methods mirror the inherent methods of
 /// those types so that generic kernels read like scalar code.
 pub trait Element:
-    Copy
+    DeviceElement
+    + Copy
     + Send
     + Sync
     + Debug

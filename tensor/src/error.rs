@@ -113,6 +113,25 @@ pub enum TensorError {
         /// The type that was passed.
         got: DType,
     },
+    /// The inputs of one operation live on different devices.
+    #[error("{op}: the inputs are on different devices ({lhs} and {rhs}); move them to one device with `to_device` first")]
+    DeviceMismatch {
+        /// The operation that failed.
+        op: &'static str,
+        /// The device of the first input.
+        lhs: String,
+        /// The device of the other input.
+        rhs: String,
+    },
+    /// The OpenCL driver reported an error: no platform or device, a failed program build
+    /// (the message contains the compiler log), or a failed allocation, transfer or launch.
+    #[error("{op}: OpenCL error: {message}")]
+    OpenCl {
+        /// The operation that failed.
+        op: &'static str,
+        /// The driver's message and what to do.
+        message: String,
+    },
     /// A feature needed by the operation was not compiled in.
     #[error("{op}: this build of `tensor` was compiled without the `{feature}` feature; rebuild with `--features tensor/{feature}`")]
     FeatureDisabled {

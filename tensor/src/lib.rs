@@ -62,16 +62,44 @@
 //! # Ok::<(), tensor::TensorError>(())
 //! ```
 //!
+//! # Devices
+//!
+//! Every tensor lives on a [`Device`]: host memory ([`Device::Cpu`]) by default, or, with the
+//! `opencl` cargo feature, an OpenCL device where operations run as kernels. See the `opencl`
+//! module for moving tensors with [`Tensor::to_device`] and [`Tensor::to_host`], and for which
+//! operations have kernels and which fall back to the host.
+//!
+#![cfg_attr(
+    feature = "opencl",
+    doc = r##"
+```
+use tensor::opencl::OpenClDevice;
+use tensor::{tensor, Device, Tensor};
+
+let gpu = Device::OpenCl(OpenClDevice::from_env()?);
+let a: Tensor<f32> = tensor!([[1.0, 2.0], [3.0, 4.0]]);
+let b = a.to_device(&gpu)?.exp().sum(&[1], false)?; // two kernels, no host copy
+let back = b.to_host()?;
+assert!((back.get(&[0])? - (1f32.exp() + 2f32.exp())).abs() < 1e-4);
+# Ok::<(), tensor::TensorError>(())
+```
+"##
+)]
+//!
 //! # Where to look next
 //!
 //! `layout.rs` holds every view as a function on layouts, `strided.rs` walks layouts without
-//! allocating, and `ops/` holds the operations by family.
+//! allocating, `ops/` holds the operations by family, and `opencl/` holds the device code and
+//! its kernels.
 
+pub mod device;
 pub mod element;
 pub mod error;
 pub mod layout;
 pub mod literal;
 pub mod matmul;
+#[cfg(feature = "opencl")]
+pub mod opencl;
 pub mod ops;
 pub mod shape;
 pub mod strided;
@@ -79,10 +107,12 @@ pub mod threads;
 
 mod display;
 mod random;
+mod storage;
 mod tensor;
 mod view;
 
-pub use element::{DType, Element};
+pub use device::Device;
+pub use element::{DType, DeviceElement, Element};
 pub use error::{Result, TensorError};
 pub use layout::Layout;
 pub use literal::Literal;

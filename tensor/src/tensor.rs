@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use crate::shape::{contiguous_strides, num_elements};
+use crate::storage::Storage;
 use crate::strided::{for_each_run, StridedIter};
 use crate::{DType, Element, Layout, Result, TensorError};
 
@@ -15,7 +16,7 @@ use crate::{DType, Element, Layout, Result, TensorError};
 /// to it (copy on write), so a view never changes behind its source's back.
 #[derive(Clone)]
 pub struct Tensor<T: Element = f32> {
-    storage: Arc<Vec<T>>,
+    storage: Storage<T>,
     layout: Layout,
 }
 
@@ -37,7 +38,7 @@ impl<T: Element> Tensor<T> {
             });
         }
         Ok(Tensor {
-            storage: Arc::new(data),
+            storage: Storage::Host(Arc::new(data)),
             layout: Layout::contiguous(shape),
         })
     }
@@ -67,13 +68,16 @@ impl<T: Element> Tensor<T> {
                 ));
             }
         }
-        Ok(Tensor { storage, layout })
+        Ok(Tensor {
+            storage: Storage::Host(storage),
+            layout,
+        })
     }
 
     /// Creates a 0-dimensional tensor holding one value.
     pub fn scalar(value: T) -> Self {
         Tensor {
-            storage: Arc::new(vec![value]),
+            storage: Storage::Host(Arc::new(vec![value])),
             layout: Layout::contiguous(&[]),
         }
     }
@@ -81,7 +85,7 @@ impl<T: Element> Tensor<T> {
     /// Creates a tensor filled with `value`.
     pub fn full(shape: &[usize], value: T) -> Self {
         Tensor {
-            storage: Arc::new(vec![value; num_elements(shape)]),
+            storage: Storage::Host(Arc::new(vec![value; num_elements(shape)])),
             layout: Layout::contiguous(shape),
         }
     }
@@ -142,7 +146,7 @@ impl<T: Element> Tensor<T> {
         };
         Tensor {
             layout: Layout::contiguous(&[data.len()]),
-            storage: Arc::new(data),
+            storage: Storage::Host(Arc::new(data)),
         }
     }
 
@@ -153,7 +157,7 @@ impl<T: Element> Tensor<T> {
             data[i * n + i] = T::ONE;
         }
         Tensor {
-            storage: Arc::new(data),
+            storage: Storage::Host(Arc::new(data)),
             layout: Layout::contiguous(&[n, n]),
         }
     }
@@ -203,18 +207,39 @@ impl<T: Element> Tensor<T> {
     }
 
     /// The whole underlying storage, including elements this view does not see.
+    ///
+    /// For a tensor on an OpenCL device this is a host copy of the device buffer, downloaded on
+    /// first access and then shared.
+    ///
+    /// # Panics
+    /// When downloading a device buffer fails (the device was lost); [`Tensor::to_host`]
+    /// returns that failure as an error instead.
     pub fn storage(&self) -> &[T] {
-        &self.storage
+        self.storage.host()
     }
 
     /// The shared storage handle, for building views with [`Tensor::from_storage`].
+    ///
+    /// For a tensor on an OpenCL device this is the host copy described at
+    /// [`Tensor::storage`], so a tensor built from it lives in host memory.
     pub fn storage_arc(&self) -> &Arc<Vec<T>> {
+        self.storage.host()
+    }
+
+    /// Where the elements live, for the device code.
+    pub(crate) fn storage_enum(&self) -> &Storage<T> {
         &self.storage
+    }
+
+    /// Builds a tensor over `storage` with `layout`; the caller guarantees the layout fits.
+    #[cfg(feature = "opencl")]
+    pub(crate) fn from_storage_enum(storage: Storage<T>, layout: Layout) -> Tensor<T> {
+        Tensor { storage, layout }
     }
 
     /// True when both tensors are views of the same storage.
     pub fn shares_storage(&self, other: &Tensor<T>) -> bool {
-        Arc::ptr_eq(&self.storage, &other.storage)
+        self.storage.ptr_eq(&other.storage)
     }
 
     /// True when the elements are in row-major order with no gaps.
@@ -232,7 +257,7 @@ impl<T: Element> Tensor<T> {
             return Some(&[]);
         }
         let start = self.offset();
-        Some(&self.storage[start..start + self.num_elements()])
+        Some(&self.storage()[start..start + self.num_elements()])
     }
 
     /// Returns a contiguous tensor with the same values: `self` (shared) when it already is,
@@ -241,8 +266,13 @@ impl<T: Element> Tensor<T> {
         if self.is_contiguous() {
             return self.clone();
         }
+        #[cfg(feature = "opencl")]
+        if !self.is_on_host() {
+            let copy = crate::opencl::elementwise::UnaryOp::Copy;
+            return crate::opencl::dispatch::unary(self, Some(copy), |host| host.contiguous());
+        }
         Tensor {
-            storage: Arc::new(self.to_vec()),
+            storage: Storage::Host(Arc::new(self.to_vec())),
             layout: Layout::contiguous(self.shape()),
         }
     }
@@ -253,7 +283,7 @@ impl<T: Element> Tensor<T> {
             return slice.to_vec();
         }
         let mut out = Vec::with_capacity(self.num_elements());
-        let data = &self.storage;
+        let data = self.storage();
         for_each_run(&self.layout, |start, len, step| {
             if step == 1 {
                 out.extend_from_slice(&data[start..start + len]);
@@ -279,7 +309,7 @@ impl<T: Element> Tensor<T> {
                 format!("expected exactly one element, got shape {:?}", self.shape()),
             ));
         }
-        Ok(self.storage[self.offset()])
+        Ok(self.storage()[self.offset()])
     }
 
     /// Reads one element by its multi-index.
@@ -308,7 +338,7 @@ impl<T: Element> Tensor<T> {
                 });
             }
         }
-        Ok(self.storage[self.layout.position(index)])
+        Ok(self.storage()[self.layout.position(index)])
     }
 
     /// Iterates over the storage positions of the elements in row-major order.
@@ -318,7 +348,8 @@ impl<T: Element> Tensor<T> {
 
     /// Iterates over the values in row-major order.
     pub fn iter(&self) -> impl Iterator<Item = T> + '_ {
-        self.positions().map(move |p| self.storage[p])
+        let data = self.storage();
+        self.positions().map(move |p| data[p])
     }
 
     // ---- mutation (copy on write) ----
@@ -326,33 +357,59 @@ impl<T: Element> Tensor<T> {
     /// Makes `self` contiguous, starting at offset 0 and the sole owner of its storage, then
     /// returns the elements as one mutable slice in row-major order. Copies only when the storage
     /// is shared, offset, or not in row-major order, so other handles never see the change.
+    ///
+    /// A tensor on an OpenCL device is first downloaded and becomes a host tensor: mutable
+    /// access always happens in host memory. Move it back with [`Tensor::to_device`].
     pub fn as_mut_slice(&mut self) -> &mut [T] {
-        let exact =
-            self.is_contiguous() && self.offset() == 0 && self.storage.len() == self.num_elements();
+        let exact = self.is_on_host()
+            && self.is_contiguous()
+            && self.offset() == 0
+            && self.storage().len() == self.num_elements();
         if !exact {
             *self = Tensor {
-                storage: Arc::new(self.to_vec()),
+                storage: Storage::Host(Arc::new(self.to_vec())),
                 layout: Layout::contiguous(self.shape()),
             };
         }
-        Arc::make_mut(&mut self.storage).as_mut_slice()
+        match &mut self.storage {
+            Storage::Host(data) => Arc::make_mut(data).as_mut_slice(),
+            #[cfg(feature = "opencl")]
+            Storage::OpenCl(_) => unreachable!("as_mut_slice moved the tensor to host memory"),
+        }
     }
 
     /// Swaps the layout for another over the same storage; used by the view functions.
     pub(crate) fn with_layout(&self, layout: Layout) -> Tensor<T> {
         Tensor {
-            storage: Arc::clone(&self.storage),
+            storage: self.storage.clone(),
             layout,
         }
     }
 
     /// Converts every element to another element type.
+    ///
+    /// The conversion runs on the host. The result of a tensor on an OpenCL device goes back
+    /// to that device, or stays in host memory when the device cannot hold `U` (`f64` without
+    /// `cl_khr_fp64`).
+    ///
+    /// # Panics
+    /// For a tensor on an OpenCL device, when the device fails (see [`Tensor::storage`]).
     pub fn cast<U: Element>(&self) -> Tensor<U> {
         let data = self.iter().map(|v| U::from_f64(v.to_f64())).collect();
-        Tensor {
-            storage: Arc::new(data),
+        let out = Tensor {
+            storage: Storage::Host(Arc::new(data)),
             layout: Layout::contiguous(self.shape()),
+        };
+        #[cfg(feature = "opencl")]
+        if let crate::Device::OpenCl(device) = self.device() {
+            if U::DTYPE == DType::F32 || device.supports_f64() {
+                return match out.to_device(&crate::Device::OpenCl(device)) {
+                    Ok(moved) => moved,
+                    Err(e) => panic!("cast: uploading the result to its OpenCL device failed: {e}"),
+                };
+            }
         }
+        out
     }
 
     /// Builds a tensor of the given shape from a contiguous data vector without checks; used by
@@ -360,7 +417,7 @@ impl<T: Element> Tensor<T> {
     pub(crate) fn from_parts_unchecked(data: Vec<T>, shape: &[usize]) -> Tensor<T> {
         debug_assert_eq!(data.len(), num_elements(shape), "kernel output length");
         Tensor {
-            storage: Arc::new(data),
+            storage: Storage::Host(Arc::new(data)),
             layout: Layout::from_parts(shape.to_vec(), contiguous_strides(shape), 0),
         }
     }

@@ -5,6 +5,10 @@
 //! size (`ours-transposed`). Next to them runs a scalar twin, a plain loop over a `Vec` in
 //! row-major order (`scalar`) or in the transposed view's order (`scalar-transposed`). The gap between the
 //! twins shows what SIMD and threads buy, and what a strided walk costs.
+//!
+//! With the feature `opencl`, every group also runs the op on tensors already on the OpenCL
+//! device (`opencl`), timed up to the end of the kernel; f64 groups only when the device has
+//! `cl_khr_fp64`.
 
 use criterion::{black_box, Criterion, Throughput};
 use tensor::{Element, Tensor};
@@ -45,6 +49,17 @@ fn bench_unary<T: Element>(
         group.throughput(Throughput::Elements((rows * cols) as u64));
         group.bench_function("ours", |b| b.iter(|| op(black_box(&x))));
         group.bench_function("ours-transposed", |b| b.iter(|| op(black_box(&xt))));
+        #[cfg(feature = "opencl")]
+        if let Some(device) = super::opencl::device_for::<T>() {
+            let x = super::opencl::upload(&x, &device);
+            group.bench_function("opencl", |b| {
+                b.iter(|| {
+                    let y = op(black_box(&x));
+                    super::opencl::finish(&device);
+                    y
+                })
+            });
+        }
         group.bench_function("scalar", |b| {
             b.iter(|| {
                 black_box(&data)
@@ -75,6 +90,18 @@ fn bench_binary<T: Element>(
         let mut group = c.benchmark_group(format!("{name}/{}/{rows}x{cols}", T::DTYPE));
         group.throughput(Throughput::Elements((rows * cols) as u64));
         group.bench_function("ours", |b| b.iter(|| op(black_box(&lhs), black_box(&rhs))));
+        #[cfg(feature = "opencl")]
+        if let Some(device) = super::opencl::device_for::<T>() {
+            let lhs = super::opencl::upload(&lhs, &device);
+            let rhs = super::opencl::upload(&rhs, &device);
+            group.bench_function("opencl", |b| {
+                b.iter(|| {
+                    let y = op(black_box(&lhs), black_box(&rhs));
+                    super::opencl::finish(&device);
+                    y
+                })
+            });
+        }
         group.bench_function("ours-transposed", |b| {
             b.iter(|| op(black_box(&lhs_t), black_box(&rhs_t)))
         });

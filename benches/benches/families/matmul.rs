@@ -8,7 +8,9 @@
 //! - `ours-rayon`: our GEMM on the global rayon pool (all cores);
 //! - `matrixmultiply`: the `matrixmultiply` crate, with the thread count from
 //!   `MATMUL_NUM_THREADS` (default: the number of physical cores), so it pairs with
-//!   `ours-rayon`. Run with `MATMUL_NUM_THREADS=1` to pair it with `ours-1t`.
+//!   `ours-rayon`. Run with `MATMUL_NUM_THREADS=1` to pair it with `ours-1t`;
+//! - `opencl` (feature `opencl`): [`Tensor::matmul`] on tensors already on the OpenCL device,
+//!   timed up to the end of the kernel (queue finish).
 
 use criterion::{black_box, Criterion, Throughput};
 
@@ -116,6 +118,18 @@ fn bench_shape<T: MatrixMultiply>(
     group.bench_function("matrixmultiply", |bench| {
         bench.iter(|| T::matrixmultiply(m, k, n, black_box(a_ref), black_box(b_ref), &mut out))
     });
+    #[cfg(feature = "opencl")]
+    if let Some(device) = super::opencl::device_for::<T>() {
+        let a = super::opencl::upload(&ops.a, &device);
+        let b = super::opencl::upload(&ops.b, &device);
+        group.bench_function("opencl", |bench| {
+            bench.iter(|| {
+                let product = black_box(&a).matmul(black_box(&b)).expect("shapes chain");
+                super::opencl::finish(&device);
+                product
+            })
+        });
+    }
     group.finish();
 }
 

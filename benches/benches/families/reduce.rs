@@ -3,6 +3,9 @@
 //!
 //! Each op runs next to a scalar twin: a plain loop over the row-major `Vec`, which walks
 //! memory in order for the last axis and with a stride of one row for axis 0.
+//!
+//! With the feature `opencl`, the groups also run the op on tensors already on the OpenCL
+//! device (`opencl-axis0`, `opencl-axis1`, `opencl`), timed up to the end of the kernel.
 
 use criterion::{black_box, Criterion, Throughput};
 use tensor::{Element, Tensor};
@@ -68,6 +71,17 @@ fn bench_reduce<T: Element>(
             group.bench_function(format!("scalar-axis{axis}"), |b| {
                 b.iter(|| scalar_reduce(black_box(&data), cols, axis, init, combine))
             });
+            #[cfg(feature = "opencl")]
+            if let Some(device) = super::opencl::device_for::<T>() {
+                let x = super::opencl::upload(&x, &device);
+                group.bench_function(format!("opencl-axis{axis}"), |b| {
+                    b.iter(|| {
+                        let y = op(black_box(&x), axis as isize);
+                        super::opencl::finish(&device);
+                        y
+                    })
+                });
+            }
         }
         group.finish();
     }
@@ -80,6 +94,17 @@ fn bench_softmax<T: Element>(c: &mut Criterion) {
         let mut group = c.benchmark_group(format!("softmax/{}/{rows}x{cols}", T::DTYPE));
         group.throughput(Throughput::Elements((rows * cols) as u64));
         group.bench_function("ours", |b| b.iter(|| black_box(&x).softmax(-1)));
+        #[cfg(feature = "opencl")]
+        if let Some(device) = super::opencl::device_for::<T>() {
+            let x = super::opencl::upload(&x, &device);
+            group.bench_function("opencl", |b| {
+                b.iter(|| {
+                    let y = black_box(&x).softmax(-1);
+                    super::opencl::finish(&device);
+                    y
+                })
+            });
+        }
         group.bench_function("scalar", |b| {
             b.iter(|| scalar_softmax(black_box(&data), cols))
         });

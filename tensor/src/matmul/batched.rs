@@ -26,10 +26,14 @@ impl<T: Element> Tensor<T> {
     /// Shapes: `[..., m, k] x [..., k, n] -> [broadcast(...), m, n]`; a 1-D left operand `[k]`
     /// drops the `m` axis of the result and a 1-D right operand `[k]` drops the `n` axis.
     /// Operands may be any views and are never copied; the result is a new contiguous tensor.
+    /// When an operand is on an OpenCL device, both must be on that device, the product runs
+    /// there and the result stays there.
     ///
     /// # Errors
     /// [`TensorError::RankMismatch`] for a 0-D operand, [`TensorError::ShapeMismatch`] when the
-    /// inner sizes differ or the batch axes do not broadcast.
+    /// inner sizes differ or the batch axes do not broadcast. With the `opencl` feature,
+    /// `TensorError::DeviceMismatch` when the operands are on different devices and
+    /// `TensorError::OpenCl` when the device fails.
     ///
     /// ```
     /// use tensor::{tensor, Tensor};
@@ -50,7 +54,6 @@ impl<T: Element> Tensor<T> {
                 });
             }
         }
-
         // Promote vectors to matrices; remember which axes to drop at the end.
         let lhs_vector = self.rank() == 1;
         let rhs_vector = rhs.rank() == 1;
@@ -89,16 +92,23 @@ impl<T: Element> Tensor<T> {
         let lhs = lhs.broadcast_to(&[batch.as_slice(), &[m, k]].concat())?;
         let rhs_m = rhs_m.broadcast_to(&[batch.as_slice(), &[k, n]].concat())?;
 
-        let mut data = vec![T::ZERO; batch.iter().product::<usize>() * m * n];
-        run_batches(&lhs, &rhs_m, Dims { m, k, n }, &mut data);
-
-        let mut shape = batch;
+        let mut shape = batch.clone();
         if !lhs_vector {
             shape.push(m);
         }
         if !rhs_vector {
             shape.push(n);
         }
+
+        // Operands on an OpenCL device multiply there; the result stays on the device.
+        #[cfg(feature = "opencl")]
+        if !(lhs.is_on_host() && rhs_m.is_on_host()) {
+            let product = crate::opencl::matmul::matmul_opencl(&lhs, &rhs_m)?;
+            return Ok(product.with_layout(Layout::contiguous(&shape)));
+        }
+
+        let mut data = vec![T::ZERO; batch.iter().product::<usize>() * m * n];
+        run_batches(&lhs, &rhs_m, Dims { m, k, n }, &mut data);
         Ok(Tensor::from_parts_unchecked(data, &shape))
     }
 }

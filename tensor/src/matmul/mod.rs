@@ -48,9 +48,14 @@ use crate::{Element, Result, Tensor, TensorError};
 /// When `beta` is zero, the old values of `c` are not read (NaN in `c` does not propagate).
 /// Large products run on the current rayon thread pool.
 ///
+/// When the operands are on an OpenCL device (all three on the same one), the product runs
+/// there and `c` becomes a handle to a new contiguous device buffer holding the result.
+///
 /// # Errors
 /// [`TensorError::RankMismatch`] when an operand is not 2-D and [`TensorError::ShapeMismatch`]
 /// when the sizes do not chain (`a` is `m x k`, `b` must be `k x n`, `c` must be `m x n`).
+/// With the `opencl` feature, `TensorError::DeviceMismatch` when the operands are on different
+/// devices and `TensorError::OpenCl` when the device fails.
 ///
 /// ```
 /// use tensor::{tensor, Tensor};
@@ -99,6 +104,12 @@ pub fn gemm<T: Element>(
             rhs: c.shape().to_vec(),
             hint: "C must have the rows of A and the columns of B",
         });
+    }
+
+    // Operands on an OpenCL device multiply there; `c` stays on the device.
+    #[cfg(feature = "opencl")]
+    if !(a.is_on_host() && b.is_on_host() && c.is_on_host()) {
+        return crate::opencl::matmul::gemm_opencl(alpha, a, b, beta, c);
     }
 
     let kernel = kernel::select::<T>();

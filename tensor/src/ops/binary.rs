@@ -26,6 +26,13 @@ pub(crate) fn binary_op<T: Element>(
     rhs: &Tensor<T>,
     kernel: &impl BinaryKernel<T>,
 ) -> Result<Tensor<T>> {
+    #[cfg(feature = "opencl")]
+    if let Some(out) = crate::opencl::dispatch::binary(op, lhs, rhs, kernel.device_op(), |a, b| {
+        binary_op(op, a, b, kernel)
+    })? {
+        return Ok(out);
+    }
+
     // Same shape and both contiguous: two slices, no layout walk.
     if lhs.shape() == rhs.shape() {
         if let (Some(a), Some(b)) = (lhs.as_slice(), rhs.as_slice()) {
@@ -86,6 +93,11 @@ macro_rules! binary_kernel {
             }
 
             simd_binary_slices!();
+
+            #[cfg(feature = "opencl")]
+            fn device_op(&self) -> Option<crate::opencl::elementwise::BinaryOp<T>> {
+                Some(crate::opencl::elementwise::BinaryOp::$name)
+            }
         }
 
         impl VectorBinary for $name {
@@ -129,6 +141,11 @@ impl<T: Element> BinaryKernel<T> for Pow {
     #[inline]
     fn apply(&self, a: T, b: T) -> T {
         a.powf(b)
+    }
+
+    #[cfg(feature = "opencl")]
+    fn device_op(&self) -> Option<crate::opencl::elementwise::BinaryOp<T>> {
+        Some(crate::opencl::elementwise::BinaryOp::Pow)
     }
 
     fn cost(&self) -> Cost {

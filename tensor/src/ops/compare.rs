@@ -36,6 +36,11 @@ macro_rules! compare_kernel {
             fn apply(&self, a: T, b: T) -> T {
                 mask(a $op b)
             }
+
+            #[cfg(feature = "opencl")]
+            fn device_op(&self) -> Option<crate::opencl::elementwise::BinaryOp<T>> {
+                Some(crate::opencl::elementwise::BinaryOp::$name)
+            }
         }
     };
 }
@@ -133,6 +138,13 @@ impl<T: Element> Tensor<T> {
         on_true: &Tensor<T>,
         on_false: &Tensor<T>,
     ) -> Result<Tensor<T>> {
+        #[cfg(feature = "opencl")]
+        if let Some(out) =
+            crate::opencl::dispatch::where_cond([mask, on_true, on_false], Tensor::where_cond)?
+        {
+            return Ok(out);
+        }
+
         let values_shape = broadcast_shapes("where_cond", on_true.shape(), on_false.shape())?;
         let shape = broadcast_shapes("where_cond", mask.shape(), &values_shape)?;
         let layouts = [

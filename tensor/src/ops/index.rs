@@ -167,6 +167,12 @@ impl<T: Element> Tensor<T> {
         let axis = normalize_axis("index_select", axis, self.rank())?;
         let (outer, size, inner) = split_at_axis(self.shape(), axis);
         check_in_range("index_select", indices, axis, size)?;
+        #[cfg(feature = "opencl")]
+        if !self.is_on_host() {
+            return crate::opencl::dispatch::index_select(self, axis, indices, |host| {
+                host.index_select(axis as isize, indices)
+            });
+        }
 
         let mut out_shape = self.shape().to_vec();
         out_shape[axis] = indices.len();
@@ -204,6 +210,13 @@ impl<T: Element> Tensor<T> {
         let axis = normalize_axis("gather", axis, self.rank())?;
         check_index_shape("gather", self.shape(), index.shape(), axis)?;
         check_in_range("gather", index.as_slice(), axis, self.shape()[axis])?;
+        #[cfg(feature = "opencl")]
+        if !self.is_on_host() {
+            let values = index.as_slice();
+            return crate::opencl::dispatch::gather(self, axis, values, index.shape(), |host| {
+                host.gather(axis as isize, index)
+            });
+        }
 
         let storage = self.storage();
         let layout = self.layout();
@@ -242,6 +255,14 @@ impl<T: Element> Tensor<T> {
             });
         }
         check_in_range("scatter_add", index.as_slice(), axis, self.shape()[axis])?;
+        #[cfg(feature = "opencl")]
+        if let Some(out) =
+            crate::opencl::dispatch::host_only("scatter_add", &[self, src], |host| {
+                host[0].scatter_add(axis as isize, index, &host[1])
+            })?
+        {
+            return Ok(out);
+        }
 
         let mut out = row_major(self).into_owned();
         let strides = crate::shape::contiguous_strides(self.shape());

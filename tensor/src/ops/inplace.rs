@@ -25,6 +25,11 @@ impl<T: Element> BinaryKernel<T> for ScaledAdd<T> {
     }
 
     simd_binary_slices!();
+
+    #[cfg(feature = "opencl")]
+    fn device_op(&self) -> Option<crate::opencl::elementwise::BinaryOp<T>> {
+        Some(crate::opencl::elementwise::BinaryOp::ScaledAdd(self.0))
+    }
 }
 
 impl<T: Element> VectorBinary for ScaledAdd<T> {
@@ -60,6 +65,14 @@ fn zip_inplace<T: Element>(
     kernel: &impl BinaryKernel<T>,
 ) -> Result<()> {
     let layout = broadcast_operand(op, target, other)?;
+    #[cfg(feature = "opencl")]
+    if !target.is_on_host() || !other.is_on_host() {
+        // Device buffers never change after they are written, so the update goes to a new
+        // buffer that replaces the old one; other handles keep the old values, as with copy
+        // on write. The shape check above keeps the shape of `target`.
+        *target = super::binary::binary_op(op, target, other, kernel)?;
+        return Ok(());
+    }
     let plan = ZipPlan::new([&layout]);
     let [step] = plan.run_steps();
     let src = other.storage();
@@ -84,6 +97,12 @@ fn zip_inplace<T: Element>(
 
 /// Replaces every element `x` of `target` with `kernel.apply(x)`.
 fn map_inplace_with<T: Element>(target: &mut Tensor<T>, kernel: &impl UnaryKernel<T>) {
+    #[cfg(feature = "opencl")]
+    if !target.is_on_host() {
+        // As in `zip_inplace`: the result goes to a new device buffer.
+        *target = super::unary::unary_op(target, kernel);
+        return;
+    }
     let dst = target.as_mut_slice();
     fill_chunks(dst, kernel.cost(), |_, chunk| {
         kernel.apply_slice_inplace(chunk)

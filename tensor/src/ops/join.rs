@@ -47,6 +47,14 @@ impl<T: Element> Tensor<T> {
             }
         }
 
+        #[cfg(feature = "opencl")]
+        if let Some(out) = crate::opencl::dispatch::host_only("cat", tensors, |host| {
+            let refs: Vec<&Tensor<T>> = host.iter().collect();
+            Tensor::cat(&refs, axis as isize)
+        })? {
+            return Ok(out);
+        }
+
         let mut out_shape = first.shape().to_vec();
         out_shape[axis] = tensors.iter().map(|t| t.shape()[axis]).sum();
         let (outer, _, inner) = split_at_axis(&out_shape, axis);

@@ -32,6 +32,12 @@ pub(crate) trait UnaryKernel<T: Element>: Sync + Send {
         Cost::Cheap
     }
 
+    /// The OpenCL kernel computing the same function, or `None` to run on the host.
+    #[cfg(feature = "opencl")]
+    fn device_op(&self) -> Option<crate::opencl::elementwise::UnaryOp<T>> {
+        None
+    }
+
     /// True when the slice method computes slightly different values from `apply` (a
     /// polynomial approximation). Strided inputs are then copied into a small buffer and passed
     /// through the slice method too, so that the result never depends on the layout.
@@ -66,6 +72,12 @@ pub(crate) trait BinaryKernel<T: Element>: Sync + Send {
         for (d, &y) in dst.iter_mut().zip(b) {
             d.write(self.apply(a, y));
         }
+    }
+
+    /// The OpenCL kernel computing the same function, or `None` to run on the host.
+    #[cfg(feature = "opencl")]
+    fn device_op(&self) -> Option<crate::opencl::elementwise::BinaryOp<T>> {
+        None
     }
 
     /// Replaces `dst[i]` with `apply(dst[i], b[i])`.

@@ -50,6 +50,22 @@ impl<T: Element> Tensor<T> {
         needs_elements: bool,
         reducer: &impl Reducer<T, Output = T>,
     ) -> Result<Tensor<T>> {
+        #[cfg(feature = "opencl")]
+        if !self.is_on_host() {
+            let reduced = crate::shape::normalize_axes(op, axes, self.rank())?;
+            if needs_elements {
+                let count = reduced.iter().map(|&a| self.shape()[a]).product();
+                check_not_empty(op, count, self.shape())?;
+            }
+            return crate::opencl::dispatch::reduce(
+                self,
+                reducer.device_op(),
+                &reduced,
+                keepdim,
+                |host| host.reduce_with(op, axes, keepdim, needs_elements, reducer),
+            );
+        }
+
         let plan = Plan::new(self, op, axes, keepdim)?;
         if needs_elements {
             check_not_empty(op, plan.len(), self.shape())?;
@@ -129,7 +145,21 @@ impl<T: Element> Tensor<T> {
     }
 
     /// Sums every element into one value (0 for an empty tensor).
+    ///
+    /// # Panics
+    /// For a tensor on an OpenCL device, when the device fails (see [`Tensor::storage`]).
     pub fn sum_all(&self) -> T {
+        #[cfg(feature = "opencl")]
+        if !self.is_on_host() {
+            let total = self
+                .sum(&[], false)
+                .and_then(|t| t.to_host())
+                .and_then(|t| t.to_scalar());
+            return match total {
+                Ok(value) => value,
+                Err(e) => panic!("sum_all on an OpenCL device failed: {e}"),
+            };
+        }
         let plan = Plan::new(self, "sum_all", &[], false)
             .expect("reducing over every axis always has valid axes");
         plan.run(&Sum)[0]

@@ -28,6 +28,12 @@ pub(crate) trait Reducer<T: Element>: Sync {
     /// Reduces the `out.len()` columns of a `len`-row block whose element `(i, k)` is
     /// `block[i * stride + k]`, writing column `k`'s result to `out[k]`. `len` is at least 1.
     fn columns(&self, block: &[T], len: usize, stride: usize, out: &mut [Self::Output]);
+
+    /// The OpenCL kernel computing the same reduction, or `None` to run on the host.
+    #[cfg(feature = "opencl")]
+    fn device_op(&self) -> Option<crate::opencl::reduce::ReduceOp> {
+        None
+    }
 }
 
 /// Returns row `i` of a strided block, cut to `width` elements.
@@ -57,6 +63,11 @@ impl<T: Element> Reducer<T> for Sum {
         simd::sum(row)
     }
 
+    #[cfg(feature = "opencl")]
+    fn device_op(&self) -> Option<crate::opencl::reduce::ReduceOp> {
+        Some(crate::opencl::reduce::ReduceOp::Sum)
+    }
+
     fn columns(&self, block: &[T], len: usize, stride: usize, out: &mut [T]) {
         sum_columns(block, len, stride, out);
     }
@@ -70,6 +81,11 @@ impl<T: Element> Reducer<T> for Mean {
 
     fn row(&self, row: &[T]) -> T {
         simd::sum(row) / T::from_usize(row.len())
+    }
+
+    #[cfg(feature = "opencl")]
+    fn device_op(&self) -> Option<crate::opencl::reduce::ReduceOp> {
+        Some(crate::opencl::reduce::ReduceOp::Mean)
     }
 
     fn columns(&self, block: &[T], len: usize, stride: usize, out: &mut [T]) {
@@ -92,6 +108,16 @@ impl<T: Element> Reducer<T> for Extreme {
 
     fn row(&self, row: &[T]) -> T {
         simd::extreme(row, self.is_max)
+    }
+
+    #[cfg(feature = "opencl")]
+    fn device_op(&self) -> Option<crate::opencl::reduce::ReduceOp> {
+        use crate::opencl::reduce::ReduceOp;
+        Some(if self.is_max {
+            ReduceOp::Max
+        } else {
+            ReduceOp::Min
+        })
     }
 
     fn columns(&self, block: &[T], len: usize, stride: usize, out: &mut [T]) {

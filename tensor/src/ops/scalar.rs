@@ -21,6 +21,11 @@ macro_rules! scalar_kernel {
             }
 
             simd_unary_slices!();
+
+            #[cfg(feature = "opencl")]
+            fn device_op(&self) -> Option<crate::opencl::elementwise::UnaryOp<T>> {
+                Some(crate::opencl::elementwise::UnaryOp::$name(self.0))
+            }
         }
 
         impl<T: Element> VectorUnary for $name<T> {

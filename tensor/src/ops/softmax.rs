@@ -160,6 +160,13 @@ impl<T: Element> Tensor<T> {
     /// Copies `self` into a contiguous buffer and rewrites every lane along `axis`.
     fn softmax_form(&self, op: &'static str, axis: isize, form: Form) -> Result<Tensor<T>> {
         let axis = normalize_axis(op, axis, self.rank())?;
+        #[cfg(feature = "opencl")]
+        if !self.is_on_host() {
+            let log_form = form == Form::LogSoftmax;
+            return crate::opencl::dispatch::softmax(self, axis, log_form, |host| {
+                host.softmax_form(op, axis as isize, form)
+            });
+        }
         let (outer, len, inner) = split_at_axis(self.shape(), axis);
         let mut data = row_major(self).into_owned();
         if data.is_empty() {

@@ -22,6 +22,12 @@ const GATHER_BLOCK: usize = 64;
 /// Applies `kernel` to every element of `x` and returns the results as a contiguous tensor of
 /// the same shape.
 pub(crate) fn unary_op<T: Element>(x: &Tensor<T>, kernel: &impl UnaryKernel<T>) -> Tensor<T> {
+    #[cfg(feature = "opencl")]
+    if !x.is_on_host() {
+        return crate::opencl::dispatch::unary(x, kernel.device_op(), |host| {
+            unary_op(host, kernel)
+        });
+    }
     let src = x.storage();
 
     // Contiguous input: one slice, no layout walk.
@@ -115,6 +121,11 @@ macro_rules! unary_kernel {
 
             simd_unary_slices!();
 
+            #[cfg(feature = "opencl")]
+            fn device_op(&self) -> Option<crate::opencl::elementwise::UnaryOp<T>> {
+                Some(crate::opencl::elementwise::UnaryOp::$name)
+            }
+
             fn gathers_strided(&self) -> bool {
                 $gather
             }
@@ -183,6 +194,11 @@ impl<T: Element> UnaryKernel<T> for Ln {
         x.ln()
     }
 
+    #[cfg(feature = "opencl")]
+    fn device_op(&self) -> Option<crate::opencl::elementwise::UnaryOp<T>> {
+        Some(crate::opencl::elementwise::UnaryOp::Ln)
+    }
+
     fn cost(&self) -> Cost {
         Cost::Costly
     }
@@ -195,6 +211,11 @@ impl<T: Element> UnaryKernel<T> for Powf<T> {
     #[inline]
     fn apply(&self, x: T) -> T {
         x.powf(self.0)
+    }
+
+    #[cfg(feature = "opencl")]
+    fn device_op(&self) -> Option<crate::opencl::elementwise::UnaryOp<T>> {
+        Some(crate::opencl::elementwise::UnaryOp::Powf(self.0))
     }
 
     fn cost(&self) -> Cost {
@@ -215,6 +236,11 @@ impl<T: Element> UnaryKernel<T> for Clamp<T> {
     }
 
     simd_unary_slices!();
+
+    #[cfg(feature = "opencl")]
+    fn device_op(&self) -> Option<crate::opencl::elementwise::UnaryOp<T>> {
+        Some(crate::opencl::elementwise::UnaryOp::Clamp(self.lo, self.hi))
+    }
 }
 
 impl<T: Element> VectorUnary for Clamp<T> {

@@ -1,0 +1,233 @@
+//! Reduction, softmax and indexing kernels on OpenCL against the host implementation, on
+//! random shapes, axes and views. Runs only with the `opencl` feature.
+//!
+//! Tolerances: `max` and `min` must match exactly. Sums add in a different order than the
+//! host, so sum and mean allow `abs + rel * sum(|x|)` with the transcendental tolerance of the
+//! element type. softmax and log_softmax use the transcendental tolerance against the
+//! magnitude of each value. index_select and gather copy values, so they must match exactly.
+#![cfg(feature = "opencl")]
+
+mod opencl_common;
+
+use opencl_common::*;
+use proptest::prelude::*;
+use tensor::{Element, Indices, Tensor};
+
+/// Picks distinct axes of a rank-`rank` tensor from a bit mask (empty mask: every axis).
+fn axes_from_mask(rank: usize, mask: u8, negative: bool) -> Vec<isize> {
+    (0..rank)
+        .filter(|&a| mask >> a & 1 == 1)
+        .map(|a| {
+            if negative {
+                a as isize - rank as isize
+            } else {
+                a as isize
+            }
+        })
+        .collect()
+}
+
+/// Compares one reduction of a host view and of the same device view.
+fn check_reductions<T: Element>(
+    shape: &[usize],
+    values: &[f64],
+    (view, seed): (View, u32),
+    mask: u8,
+    keepdim: bool,
+) -> Result<(), String> {
+    let host = apply_view(&filled::<T>(shape, values), view, seed);
+    let on_device = apply_view(
+        &filled::<T>(shape, values).to_device(&device()).unwrap(),
+        view,
+        seed,
+    );
+    let axes = axes_from_mask(host.rank(), mask, seed % 2 == 0);
+    let magnitude = host.abs().sum(&axes, keepdim).unwrap().to_vec();
+    let magnitude: Vec<f64> = magnitude.iter().map(|v| v.to_f64()).collect();
+    let tol = transcendental::<T>();
+
+    let sum = on_device.sum(&axes, keepdim).unwrap();
+    let want = host.sum(&axes, keepdim).unwrap();
+    if sum.shape() != want.shape() || sum.is_on_host() {
+        return Err(format!(
+            "sum: shape {:?} vs {:?}",
+            sum.shape(),
+            want.shape()
+        ));
+    }
+    close(&sum.to_vec(), &want.to_vec(), &magnitude, tol).map_err(|e| format!("sum: {e}"))?;
+
+    let mean = on_device.mean(&axes, keepdim).unwrap();
+    let want = host.mean(&axes, keepdim).unwrap();
+    same_result(&mean, &want, tol).map_err(|e| format!("mean over {axes:?}: {e}"))?;
+
+    let has_elements = axes.is_empty() && host.num_elements() > 0
+        || !axes.is_empty() && axes.iter().all(|&a| host.dim(a).unwrap() > 0);
+    let (max, want_max) = (on_device.max(&axes, keepdim), host.max(&axes, keepdim));
+    let (min, want_min) = (on_device.min(&axes, keepdim), host.min(&axes, keepdim));
+    if has_elements {
+        same_result(&max.unwrap(), &want_max.unwrap(), EXACT).map_err(|e| format!("max: {e}"))?;
+        same_result(&min.unwrap(), &want_min.unwrap(), EXACT).map_err(|e| format!("min: {e}"))?;
+    } else if max.is_ok() || want_max.is_ok() || min.is_ok() {
+        return Err("max or min of zero elements did not fail on both sides".into());
+    }
+    Ok(())
+}
+
+/// Compares softmax and log_softmax along one axis.
+fn check_softmax<T: Element>(
+    shape: &[usize],
+    values: &[f64],
+    (view, seed): (View, u32),
+    axis_seed: usize,
+) -> Result<(), String> {
+    let host = apply_view(&filled::<T>(shape, values), view, seed);
+    let on_device = apply_view(
+        &filled::<T>(shape, values).to_device(&device()).unwrap(),
+        view,
+        seed,
+    );
+    let axis = (axis_seed % host.rank()) as isize;
+    let tol = transcendental::<T>();
+    same_result(
+        &on_device.softmax(axis).unwrap(),
+        &host.softmax(axis).unwrap(),
+        tol,
+    )
+    .map_err(|e| format!("softmax axis {axis}: {e}"))?;
+    same_result(
+        &on_device.log_softmax(axis).unwrap(),
+        &host.log_softmax(axis).unwrap(),
+        tol,
+    )
+    .map_err(|e| format!("log_softmax axis {axis}: {e}"))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn reductions_f32_match_host(
+        shape in shape(), values in values(), view in view(), mask in any::<u8>(), keepdim in any::<bool>()
+    ) {
+        prop_assert_eq!(check_reductions::<f32>(&shape, &values, view, mask, keepdim), Ok(()));
+    }
+
+    #[test]
+    fn reductions_f64_match_host(
+        shape in shape(), values in values(), view in view(), mask in any::<u8>(), keepdim in any::<bool>()
+    ) {
+        prop_assert_eq!(check_reductions::<f64>(&shape, &values, view, mask, keepdim), Ok(()));
+    }
+
+    #[test]
+    fn softmax_f32_matches_host(
+        shape in nonempty_shape(), values in values(), view in view(), axis in any::<usize>()
+    ) {
+        prop_assert_eq!(check_softmax::<f32>(&shape, &values, view, axis), Ok(()));
+    }
+
+    #[test]
+    fn softmax_f64_matches_host(
+        shape in nonempty_shape(), values in values(), view in view(), axis in any::<usize>()
+    ) {
+        prop_assert_eq!(check_softmax::<f64>(&shape, &values, view, axis), Ok(()));
+    }
+
+    #[test]
+    fn index_select_matches_host(
+        shape in nonempty_shape(), values in values(), view in view(),
+        axis in any::<usize>(), picks in prop::collection::vec(any::<usize>(), 0..7)
+    ) {
+        let host = apply_view(&filled::<f32>(&shape, &values), view.0, view.1);
+        let on_device =
+            apply_view(&filled::<f32>(&shape, &values).to_device(&device()).unwrap(), view.0, view.1);
+        let axis = axis % host.rank();
+        let size = host.shape()[axis];
+        let indices: Vec<usize> = if size == 0 { vec![] } else { picks.iter().map(|p| p % size).collect() };
+        let got = on_device.index_select(axis as isize, &indices).unwrap();
+        let want = host.index_select(axis as isize, &indices).unwrap();
+        prop_assert_eq!(same_result(&got, &want, EXACT), Ok(()));
+    }
+
+    #[test]
+    fn gather_matches_host(
+        shape in nonempty_shape(), values in values(), view in view(),
+        axis in any::<usize>(), shrink in any::<u8>(), picks in prop::collection::vec(any::<usize>(), 1..16)
+    ) {
+        let host = apply_view(&filled::<f64>(&shape, &values), view.0, view.1);
+        let on_device =
+            apply_view(&filled::<f64>(&shape, &values).to_device(&device()).unwrap(), view.0, view.1);
+        let axis = axis % host.rank();
+        let size = host.shape()[axis];
+        // The index may be shorter than the source along every axis, and any length along `axis`.
+        let index_shape: Vec<usize> = host.shape().iter().enumerate().map(|(a, &s)| {
+            if a == axis { 1 + (shrink as usize) % 4 } else { s - (shrink >> a & 1) as usize * s / 2 }
+        }).collect();
+        let count: usize = index_shape.iter().product();
+        prop_assume!(size > 0 || count == 0);
+        let values: Vec<usize> = (0..count).map(|i| picks[i % picks.len()] % size.max(1)).collect();
+        let index = Indices::new(values, &index_shape).unwrap();
+        let got = on_device.gather(axis as isize, &index).unwrap();
+        let want = host.gather(axis as isize, &index).unwrap();
+        prop_assert_eq!(same_result(&got, &want, EXACT), Ok(()));
+    }
+}
+
+#[test]
+fn softmax_special_lanes_match_host() {
+    let inf = f32::INFINITY;
+    let lanes = [
+        [1000.0, 1000.0, 0.0],
+        [-inf, -inf, -inf],
+        [f32::NAN, 1.0, 2.0],
+        [inf, 1.0, 2.0],
+        [-inf, 0.0, -inf],
+    ];
+    let flat: Vec<f32> = lanes.iter().flatten().copied().collect();
+    let host = Tensor::from_slice(&flat, &[5, 3]).unwrap();
+    let on_device = host.to_device(&device()).unwrap();
+    for axis in [0, 1] {
+        let got = on_device.softmax(axis).unwrap();
+        assert_eq!(
+            same_result(&got, &host.softmax(axis).unwrap(), F32_TRANSCENDENTAL),
+            Ok(())
+        );
+        let got = on_device.log_softmax(axis).unwrap();
+        let want = host.log_softmax(axis).unwrap();
+        assert_eq!(same_result(&got, &want, F32_TRANSCENDENTAL), Ok(()));
+    }
+}
+
+#[test]
+fn max_min_propagate_nan_like_host() {
+    let host = Tensor::from_slice(&[1.0f32, f32::NAN, 3.0, -1.0, 5.0, 2.0], &[2, 3]).unwrap();
+    let on_device = host.to_device(&device()).unwrap();
+    for axes in [&[0isize][..], &[1], &[]] {
+        let got = on_device.max(axes, false).unwrap();
+        assert_eq!(
+            same_result(&got, &host.max(axes, false).unwrap(), EXACT),
+            Ok(())
+        );
+        let got = on_device.min(axes, true).unwrap();
+        assert_eq!(
+            same_result(&got, &host.min(axes, true).unwrap(), EXACT),
+            Ok(())
+        );
+    }
+}
+
+#[test]
+fn long_sum_is_accurate() {
+    // 100 003 values of 0.1: an odd length much longer than one work-group. The exact sum is
+    // 10000.3; f32 sums in another order may differ by a few ulp of the partial sums.
+    let host = Tensor::<f32>::full(&[100_003], 0.1);
+    let on_device = host.to_device(&device()).unwrap();
+    let got = on_device.sum(&[0], false).unwrap().to_vec()[0];
+    let want = host.sum(&[0], false).unwrap().to_vec()[0];
+    assert!(
+        (got - want).abs() <= 1e-5 * 10_000.3 + 1e-6,
+        "got {got}, want {want}"
+    );
+    assert!((on_device.sum_all() - want).abs() <= 1e-5 * 10_000.3 + 1e-6);
+}
