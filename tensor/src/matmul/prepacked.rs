@@ -107,7 +107,7 @@ pub fn gemm_prepacked<T: Element>(
     c: &mut [T],
 ) -> Result<()> {
     let (k, n) = (b.rows, b.cols);
-    let m = if k == 0 { 0 } else { a.len() / k };
+    let m = a.len().checked_div(k).unwrap_or(0);
     if (k == 0 && !a.is_empty()) || m * k != a.len() || c.len() != m * n {
         return Err(TensorError::InvalidArgument {
             op: "gemm_prepacked",
@@ -162,7 +162,7 @@ unsafe fn run_prepacked<T: Element>(
             let panel = b.data.as_ptr().wrapping_add(pc * b.padded_cols);
             let a_block = a.shifted(0, pc);
             if full_rows < m {
-                // SAFETY: the last `m - full_rows` rows are inside A and the buffer holds
+                // SAFETY: the last `m - full_rows` rows are inside A and the buffer has room for
                 // `mr * kc` elements.
                 unsafe { pack_a(mr, m - full_rows, kc, a_block.shifted(full_rows, 0), edge) };
             }
@@ -203,7 +203,7 @@ mod tests {
 
     /// C = alpha A B + beta C with plain loops, the reference for the packed path.
     fn reference(alpha: f64, a: &[f64], b: &[f64], beta: f64, c: &mut [f64], k: usize) {
-        let n = if k == 0 { 0 } else { b.len() / k };
+        let n = b.len().checked_div(k).unwrap_or(0);
         for (i, row) in c.chunks_mut(n.max(1)).enumerate() {
             for (j, out) in row.iter_mut().enumerate() {
                 let dot: f64 = (0..k).map(|p| a[i * k + p] * b[p * n + j]).sum();
