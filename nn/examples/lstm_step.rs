@@ -3,7 +3,7 @@
 //! hidden units, then Linear(128 -> 10) and cross-entropy, for the LSTM, the GRU and the tanh
 //! RNN. It times 20 steps after 3 warm-up steps. It prints the median and the fastest
 //! wall-clock time, the CPU time per step summed over all threads (Linux only) and the loss
-//! after the last step.
+//! of the first and the last step.
 //!
 //! Run with `cargo run --release -p nn --example lstm_step [lstm|gru|rnn] [--stack]`; without
 //! a cell name it times all three. `--stack` times the ENN paper's baseline instead: a layer of
@@ -38,6 +38,8 @@ struct Timing {
     fastest_ms: f64,
     /// CPU time per step over all threads, when the platform reports it.
     cpu_ms: Option<f64>,
+    /// Loss of the first step (before any update) and of the last step.
+    first_loss: f32,
     loss: f32,
 }
 
@@ -92,6 +94,7 @@ fn step_times_ms<C: RecurrentCell<f32> + 'static>(stack: bool) -> nn::Result<Tim
     let tape = Tape::new();
     let mut times = Vec::with_capacity(TIMED);
     let mut cpu_start = None;
+    let mut first_loss = f32::NAN;
     let mut last_loss = f32::NAN;
     for step in 0..WARM_UP + TIMED {
         if step == WARM_UP {
@@ -101,6 +104,9 @@ fn step_times_ms<C: RecurrentCell<f32> + 'static>(stack: bool) -> nn::Result<Tim
         let logits = model.forward(&tape, &tape.constant(x.clone()))?;
         let loss = cross_entropy(&logits, &y, &Default::default())?;
         last_loss = loss.value().to_vec()[0];
+        if step == 0 {
+            first_loss = last_loss;
+        }
         let grads = tape.backward(&loss)?;
         optimizer.step(&mut model.param_grads(&grads))?;
         tape.clear();
@@ -116,6 +122,7 @@ fn step_times_ms<C: RecurrentCell<f32> + 'static>(stack: bool) -> nn::Result<Tim
         median_ms: times[TIMED / 2],
         fastest_ms: times[0],
         cpu_ms,
+        first_loss,
         loss: last_loss,
     })
 }
@@ -159,8 +166,9 @@ fn report(name: &str, timing: Timing) {
         .cpu_ms
         .map_or_else(|| "n/a".to_string(), |ms| format!("{ms:.1} ms"));
     println!(
-        "{name}: median {:.1} ms, fastest {:.1} ms, CPU {cpu} per step, final loss {:.7}",
-        timing.median_ms, timing.fastest_ms, timing.loss
+        "{name}: median {:.1} ms, fastest {:.1} ms, CPU {cpu} per step, loss {:.7} first, {:.7} \
+         last",
+        timing.median_ms, timing.fastest_ms, timing.first_loss, timing.loss
     );
 }
 
