@@ -162,6 +162,16 @@ impl<T: Element> StepKernel<T> for GruKernel {
             let (dx_z, dx_n) = rest.split_at_mut(hidden);
             let (dh_r, rest) = dhr.split_at_mut(hidden);
             let (dh_z, dh_n) = rest.split_at_mut(hidden);
+            let (dx_r, dx_z, dx_n) = (
+                &mut dx_r[..hidden],
+                &mut dx_z[..hidden],
+                &mut dx_n[..hidden],
+            );
+            let (dh_r, dh_z, dh_n) = (
+                &mut dh_r[..hidden],
+                &mut dh_z[..hidden],
+                &mut dh_n[..hidden],
+            );
             let (dh, h_prev, dh_prev) = (&dh[..hidden], &h_prev[..hidden], &mut dh_prev[..hidden]);
             for j in 0..hidden {
                 // h = (1 - z) n + z h_prev: dn = dh (1 - z), dz = dh (h_prev - n), dh_prev += dh z.

@@ -162,6 +162,12 @@ impl<T: Element> StepKernel<T> for LstmKernel {
             let (d_i, rest) = d.split_at_mut(hidden);
             let (d_f, rest) = rest.split_at_mut(hidden);
             let (d_g, d_o) = rest.split_at_mut(hidden);
+            let (d_i, d_f, d_g, d_o) = (
+                &mut d_i[..hidden],
+                &mut d_f[..hidden],
+                &mut d_g[..hidden],
+                &mut d_o[..hidden],
+            );
             let (dh, c_prev, dc) = (&dh[..hidden], &c_prev[..hidden], &mut dc[..hidden]);
             for j in 0..hidden {
                 // dL/dc_t collects the direct path and h_t = o tanh(c_t): d tanh c = 1 - tanh^2 c.
