@@ -22,6 +22,9 @@ static POOL: Mutex<Vec<Box<dyn Any + Send>>> = Mutex::new(Vec::new());
 /// Returns a buffer of `len` elements whose values are unspecified (old contents or zeros):
 /// the caller must write every element before reading it.
 pub(crate) fn take<T: Element>(len: usize) -> Vec<T> {
+    if len == 0 {
+        return Vec::new();
+    }
     let reused = POOL.lock().ok().and_then(|mut pool| {
         // The smallest pooled buffer of this type that is large enough.
         let best = pool
