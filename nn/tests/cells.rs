@@ -554,3 +554,55 @@ fn gru_fused_matches_steps_on_large_batch() {
 fn rnn_fused_matches_steps_on_large_batch() {
     check_fused_matches_steps::<RnnCell<f64>>();
 }
+
+/// Checks input and initial-state gradients of one fused layer by finite differences on a
+/// batch whose rows the fused kernels split across threads (16 rows and 3 x 16 x 80 x 80 or
+/// more multiply-adds in the recurrent products; the split needs at least two rayon threads).
+fn check_gradients_with_split_rows<C: RecurrentCell<f64>>() {
+    let (batch, steps, input, hidden) = (16, 3, 3, 80);
+    let config = RecurrentConfig {
+        input_size: input,
+        hidden_size: hidden,
+        ..Default::default()
+    };
+    let layer = Recurrent::<f64, C>::new(&config, &mut StdRng::seed_from_u64(11)).unwrap();
+    let has_cell = layer.cells()[0].has_cell_state();
+    let x = pattern(&[batch, steps, input], |i| {
+        ((i[0] * 5 + i[1] * 3 + i[2] * 7) % 11) as f64 / 11.0 - 0.5
+    });
+    let h0 = pattern(&[batch, hidden], |i| {
+        ((i[0] + 3 * i[1]) % 7) as f64 / 14.0 - 0.25
+    });
+    let c0 = pattern(&[batch, hidden], |i| {
+        ((2 * i[0] + i[1]) % 5) as f64 / 10.0 - 0.2
+    });
+    assert_gradients_close(
+        |tape, v| {
+            let state = CellState {
+                h: v[1].clone(),
+                c: has_cell.then(|| v[2].clone()),
+            };
+            let (out, _) = layer
+                .forward_with_state(tape, &v[0], Some(&[state]))
+                .map_err(to_autodiff)?;
+            weighted_sum(&out)
+        },
+        &[x, h0, c0],
+        GRAD_TOL,
+    );
+}
+
+#[test]
+fn lstm_gradients_with_split_rows() {
+    check_gradients_with_split_rows::<LstmCell<f64>>();
+}
+
+#[test]
+fn gru_gradients_with_split_rows() {
+    check_gradients_with_split_rows::<GruCell<f64>>();
+}
+
+#[test]
+fn rnn_gradients_with_split_rows() {
+    check_gradients_with_split_rows::<RnnCell<f64>>();
+}

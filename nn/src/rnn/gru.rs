@@ -18,10 +18,10 @@
 
 use autodiff::{Tape, Var};
 use rand::RngCore;
+use tensor::ops::slices::{sigmoid_inplace, tanh_inplace};
 use tensor::Element;
 
-use super::sequence::{run_sequence, SequenceInputs};
-use super::step::{tanh, GradInput, GradOutput, StepInput, StepKernel, StepOutput};
+use super::step::{GradInput, GradOutput, StepInput, StepKernel, StepOutput};
 use super::{gate, CellParams, CellState, RecurrentCell};
 use crate::Result;
 
@@ -83,18 +83,8 @@ impl<T: Element> RecurrentCell<T> for GruCell<T> {
         steps: usize,
         state: &CellState<T>,
     ) -> Result<Var<T>> {
-        let p = &self.params;
-        let x_proj = p.project_input(tape, x)?;
-        let bias_hh = p.recurrent_bias(tape);
-        let inputs = SequenceInputs {
-            x_proj: &x_proj,
-            weight_hh: &p.weight_hh.var(tape),
-            bias_hh: &bias_hh,
-            h0: &state.h,
-            c0: None,
-            steps,
-        };
-        run_sequence::<T, GruKernel>(tape, "gru_sequence", inputs)
+        self.params
+            .run_fused::<GruKernel>(tape, "gru_sequence", x, steps, state)
     }
 }
 
@@ -105,28 +95,45 @@ impl<T: Element> StepKernel<T> for GruKernel {
     const GATES: usize = 3;
     const HAS_CELL: bool = false;
     const SAVED: usize = 4;
+    const DX_IS_DHH: bool = false;
+    const DIRECT_PATH: bool = true;
 
     fn forward(hidden: usize, input: StepInput<'_, T>, output: StepOutput<'_, T>) {
-        let StepInput { x, hh, h_prev, .. } = input;
+        let StepInput {
+            x,
+            bias_ih,
+            hh,
+            bias_hh,
+            h_prev,
+            ..
+        } = input;
         let StepOutput { saved, h, .. } = output;
         let width = 3 * hidden;
-        for row in 0..h.len() / hidden {
-            let (xr, hr) = (
-                &x[row * width..(row + 1) * width],
-                &hh[row * width..(row + 1) * width],
-            );
-            let keep = &mut saved[row * 4 * hidden..(row + 1) * 4 * hidden];
+        let (bias_ih_n, bias_hh_n) = (&bias_ih[2 * hidden..], &bias_hh[2 * hidden..]);
+        let rows = x
+            .chunks_exact(width)
+            .zip(hh.chunks_exact(width))
+            .zip(saved.chunks_exact_mut(4 * hidden))
+            .zip(h.chunks_exact_mut(hidden))
+            .zip(h_prev.chunks_exact(hidden));
+        for ((((xr, hr), keep), h), h_prev) in rows {
+            // The gates are computed in place in `keep` (r, z, n, hn), with the
+            // nonlinearities over whole gate blocks (SIMD).
+            let (reset_update, rest) = keep.split_at_mut(2 * hidden);
+            let (n, hn) = rest.split_at_mut(hidden);
+            for (k, pre) in reset_update.iter_mut().enumerate() {
+                *pre = (xr[k] + bias_ih[k]) + (hr[k] + bias_hh[k]);
+            }
+            sigmoid_inplace(reset_update);
+            let (r, z) = reset_update.split_at(hidden);
+            let (xn, hr_n) = (&xr[2 * hidden..], &hr[2 * hidden..]);
             for j in 0..hidden {
-                let r = (xr[j] + hr[j]).sigmoid();
-                let z = (xr[hidden + j] + hr[hidden + j]).sigmoid();
-                let hn = hr[2 * hidden + j];
-                let n = tanh(xr[2 * hidden + j] + r * hn);
-                let at = row * hidden + j;
-                h[at] = n + z * (h_prev[at] - n);
-                keep[j] = r;
-                keep[hidden + j] = z;
-                keep[2 * hidden + j] = n;
-                keep[3 * hidden + j] = hn;
+                hn[j] = hr_n[j] + bias_hh_n[j];
+                n[j] = xn[j] + bias_ih_n[j] + r[j] * hn[j];
+            }
+            tanh_inplace(n);
+            for j in 0..hidden {
+                h[j] = n[j] + z[j] * (h_prev[j] - n[j]);
             }
         }
     }
@@ -139,30 +146,46 @@ impl<T: Element> StepKernel<T> for GruKernel {
             dx, dhh, dh_prev, ..
         } = output;
         let width = 3 * hidden;
-        for row in 0..dh.len() / hidden {
-            let keep = &saved[row * 4 * hidden..(row + 1) * 4 * hidden];
-            let dxr = &mut dx[row * width..(row + 1) * width];
-            let dhr = &mut dhh[row * width..(row + 1) * width];
+        let rows = saved
+            .chunks_exact(4 * hidden)
+            .zip(dh.chunks_exact(hidden))
+            .zip(h_prev.chunks_exact(hidden))
+            .zip(dx.chunks_exact_mut(width))
+            .zip(dhh.chunks_exact_mut(width))
+            .zip(dh_prev.chunks_exact_mut(hidden));
+        for (((((keep, dh), h_prev), dxr), dhr), dh_prev) in rows {
+            // Slices of exactly `hidden` values let the compiler drop the bounds checks and
+            // vectorise the loop.
+            let block = |k: usize| &keep[k * hidden..(k + 1) * hidden];
+            let (r, z, n, hn) = (block(0), block(1), block(2), block(3));
+            let (dx_r, rest) = dxr.split_at_mut(hidden);
+            let (dx_z, dx_n) = rest.split_at_mut(hidden);
+            let (dh_r, rest) = dhr.split_at_mut(hidden);
+            let (dh_z, dh_n) = rest.split_at_mut(hidden);
+            let (dx_r, dx_z, dx_n) = (
+                &mut dx_r[..hidden],
+                &mut dx_z[..hidden],
+                &mut dx_n[..hidden],
+            );
+            let (dh_r, dh_z, dh_n) = (
+                &mut dh_r[..hidden],
+                &mut dh_z[..hidden],
+                &mut dh_n[..hidden],
+            );
+            let (dh, h_prev, dh_prev) = (&dh[..hidden], &h_prev[..hidden], &mut dh_prev[..hidden]);
             for j in 0..hidden {
-                let at = row * hidden + j;
-                let (r, z, n, hn) = (
-                    keep[j],
-                    keep[hidden + j],
-                    keep[2 * hidden + j],
-                    keep[3 * hidden + j],
-                );
                 // h = (1 - z) n + z h_prev: dn = dh (1 - z), dz = dh (h_prev - n), dh_prev += dh z.
-                let dn_pre = dh[at] * (T::ONE - z) * (T::ONE - n * n);
-                let dz_pre = dh[at] * (h_prev[at] - n) * z * (T::ONE - z);
+                let dn_pre = dh[j] * (T::ONE - z[j]) * (T::ONE - n[j] * n[j]);
+                let dz_pre = dh[j] * (h_prev[j] - n[j]) * z[j] * (T::ONE - z[j]);
                 // n = tanh(x_n + r hn): d hn = dn_pre r, dr = dn_pre hn.
-                let dr_pre = dn_pre * hn * r * (T::ONE - r);
-                dh_prev[at] = dh[at] * z;
-                dxr[j] = dr_pre;
-                dxr[hidden + j] = dz_pre;
-                dxr[2 * hidden + j] = dn_pre;
-                dhr[j] = dr_pre;
-                dhr[hidden + j] = dz_pre;
-                dhr[2 * hidden + j] = dn_pre * r;
+                let dr_pre = dn_pre * hn[j] * r[j] * (T::ONE - r[j]);
+                dh_prev[j] = dh[j] * z[j];
+                dx_r[j] = dr_pre;
+                dx_z[j] = dz_pre;
+                dx_n[j] = dn_pre;
+                dh_r[j] = dr_pre;
+                dh_z[j] = dz_pre;
+                dh_n[j] = dn_pre * r[j];
             }
         }
     }

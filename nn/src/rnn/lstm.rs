@@ -18,10 +18,10 @@
 
 use autodiff::{Tape, Var};
 use rand::RngCore;
+use tensor::ops::slices::{sigmoid_inplace, tanh_inplace};
 use tensor::Element;
 
-use super::sequence::{run_sequence, SequenceInputs};
-use super::step::{tanh, GradInput, GradOutput, StepInput, StepKernel, StepOutput};
+use super::step::{GradInput, GradOutput, StepInput, StepKernel, StepOutput};
 use super::{gate, require_cell, CellParams, CellState, RecurrentCell};
 use crate::Result;
 
@@ -84,19 +84,8 @@ impl<T: Element> RecurrentCell<T> for LstmCell<T> {
         steps: usize,
         state: &CellState<T>,
     ) -> Result<Var<T>> {
-        let p = &self.params;
-        let c0 = require_cell("LstmCell::forward_sequence", state)?;
-        let x_proj = p.project_input(tape, x)?;
-        let bias_hh = p.recurrent_bias(tape);
-        let inputs = SequenceInputs {
-            x_proj: &x_proj,
-            weight_hh: &p.weight_hh.var(tape),
-            bias_hh: &bias_hh,
-            h0: &state.h,
-            c0: Some(c0),
-            steps,
-        };
-        run_sequence::<T, LstmKernel>(tape, "lstm_sequence", inputs)
+        self.params
+            .run_fused::<LstmKernel>(tape, "lstm_sequence", x, steps, state)
     }
 }
 
@@ -108,28 +97,47 @@ impl<T: Element> StepKernel<T> for LstmKernel {
     const GATES: usize = 4;
     const HAS_CELL: bool = true;
     const SAVED: usize = 5;
+    const DX_IS_DHH: bool = true;
+    const DIRECT_PATH: bool = false;
 
     fn forward(hidden: usize, input: StepInput<'_, T>, output: StepOutput<'_, T>) {
-        let StepInput { x, hh, c_prev, .. } = input;
+        let StepInput {
+            x,
+            bias_ih,
+            hh,
+            bias_hh,
+            c_prev,
+            ..
+        } = input;
         let StepOutput { saved, h, c } = output;
         let width = 4 * hidden;
-        for row in 0..h.len() / hidden {
-            let pre = |k: usize, j: usize| {
-                x[row * width + k * hidden + j] + hh[row * width + k * hidden + j]
-            };
-            let acts = &mut saved[row * 5 * hidden..(row + 1) * 5 * hidden];
+        let rows = x
+            .chunks_exact(width)
+            .zip(hh.chunks_exact(width))
+            .zip(saved.chunks_exact_mut(5 * hidden))
+            .zip(h.chunks_exact_mut(hidden))
+            .zip(c.chunks_exact_mut(hidden))
+            .zip(c_prev.chunks_exact(hidden));
+        for (((((x, hh), acts), h), c), c_prev) in rows {
+            // The gates are computed in place in `acts`: first the pre-activations
+            // x + b_ih + hh + b_hh, then the nonlinearities over whole gate blocks (SIMD).
+            let (gates, tanh_c) = acts.split_at_mut(width);
+            for (k, pre) in gates.iter_mut().enumerate() {
+                *pre = (x[k] + bias_ih[k]) + (hh[k] + bias_hh[k]);
+            }
+            let (input_forget, rest) = gates.split_at_mut(2 * hidden);
+            let (g, o) = rest.split_at_mut(hidden);
+            sigmoid_inplace(input_forget);
+            tanh_inplace(g);
+            sigmoid_inplace(o);
+            let (i, f) = input_forget.split_at(hidden);
             for j in 0..hidden {
-                let (i, f) = (pre(0, j).sigmoid(), pre(1, j).sigmoid());
-                let (g, o) = (tanh(pre(2, j)), pre(3, j).sigmoid());
-                let at = row * hidden + j;
-                c[at] = f * c_prev[at] + i * g;
-                let tanh_c = tanh(c[at]);
-                h[at] = o * tanh_c;
-                acts[j] = i;
-                acts[hidden + j] = f;
-                acts[2 * hidden + j] = g;
-                acts[3 * hidden + j] = o;
-                acts[4 * hidden + j] = tanh_c;
+                c[j] = f[j] * c_prev[j] + i[j] * g[j];
+            }
+            tanh_c.copy_from_slice(c);
+            tanh_inplace(tanh_c);
+            for j in 0..hidden {
+                h[j] = o[j] * tanh_c[j];
             }
         }
     }
@@ -138,30 +146,39 @@ impl<T: Element> StepKernel<T> for LstmKernel {
         let GradInput {
             dh, saved, c_prev, ..
         } = input;
-        let GradOutput { dc, dx, dhh, .. } = output;
+        let GradOutput { dc, dhh, .. } = output;
         let width = 4 * hidden;
-        for row in 0..dh.len() / hidden {
-            let acts = &saved[row * 5 * hidden..(row + 1) * 5 * hidden];
-            let d = &mut dx[row * width..(row + 1) * width];
+        let rows = saved
+            .chunks_exact(5 * hidden)
+            .zip(dh.chunks_exact(hidden))
+            .zip(c_prev.chunks_exact(hidden))
+            .zip(dc.chunks_exact_mut(hidden))
+            .zip(dhh.chunks_exact_mut(width));
+        for ((((acts, dh), c_prev), dc), d) in rows {
+            // Slices of exactly `hidden` values let the compiler drop the bounds checks and
+            // vectorise the loop.
+            let block = |k: usize| &acts[k * hidden..(k + 1) * hidden];
+            let (i, f, g, o, tanh_c) = (block(0), block(1), block(2), block(3), block(4));
+            let (d_i, rest) = d.split_at_mut(hidden);
+            let (d_f, rest) = rest.split_at_mut(hidden);
+            let (d_g, d_o) = rest.split_at_mut(hidden);
+            let (d_i, d_f, d_g, d_o) = (
+                &mut d_i[..hidden],
+                &mut d_f[..hidden],
+                &mut d_g[..hidden],
+                &mut d_o[..hidden],
+            );
+            let (dh, c_prev, dc) = (&dh[..hidden], &c_prev[..hidden], &mut dc[..hidden]);
             for j in 0..hidden {
-                let at = row * hidden + j;
-                let (i, f, g, o) = (
-                    acts[j],
-                    acts[hidden + j],
-                    acts[2 * hidden + j],
-                    acts[3 * hidden + j],
-                );
-                let tanh_c = acts[4 * hidden + j];
                 // dL/dc_t collects the direct path and h_t = o tanh(c_t): d tanh c = 1 - tanh^2 c.
-                let dc_total = dc[at] + dh[at] * o * (T::ONE - tanh_c * tanh_c);
+                let dc_total = dc[j] + dh[j] * o[j] * (T::ONE - tanh_c[j] * tanh_c[j]);
                 // sigmoid' = s (1 - s), tanh' = 1 - t^2 on each gate's pre-activation.
-                d[j] = dc_total * g * i * (T::ONE - i);
-                d[hidden + j] = dc_total * c_prev[at] * f * (T::ONE - f);
-                d[2 * hidden + j] = dc_total * i * (T::ONE - g * g);
-                d[3 * hidden + j] = dh[at] * tanh_c * o * (T::ONE - o);
-                dc[at] = dc_total * f;
+                d_i[j] = dc_total * g[j] * i[j] * (T::ONE - i[j]);
+                d_f[j] = dc_total * c_prev[j] * f[j] * (T::ONE - f[j]);
+                d_g[j] = dc_total * i[j] * (T::ONE - g[j] * g[j]);
+                d_o[j] = dh[j] * tanh_c[j] * o[j] * (T::ONE - o[j]);
+                dc[j] = dc_total * f[j];
             }
-            dhh[row * width..(row + 1) * width].copy_from_slice(d);
         }
     }
 }

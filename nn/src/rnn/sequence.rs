@@ -1,39 +1,48 @@
 //! The fused sequence kernel: one tape node runs a recurrent cell over every time step, with
-//! backpropagation through time written by hand.
+//! backpropagation through time written by hand (see `bptt.rs`).
 //!
 //! Recording every step's matmul, gate slices and nonlinearities costs about twenty nodes per
 //! step, and slicing the precomputed input projection per step makes each slice's backward
 //! allocate a gradient as large as the whole projection. Here the layer records the input
-//! projection for all steps as one matmul, then this node, whose backward
+//! projection `x W_ih^T` for all steps as one matmul, then this node, which adds both biases
+//! inside the cell's [`StepKernel`].
 //!
-//! 1. walks the steps in reverse, calling the cell's [`StepKernel::backward`] and one
-//!    `[batch, gates * hidden] x [gates * hidden, hidden]` matmul per step for dh_{t-1};
-//! 2. computes dW_hh for all steps at once as one `[gates * hidden, steps * batch] x
-//!    [steps * batch, hidden]` matmul, and db_hh as a column sum.
+//! How the forward pass is organised, and why:
+//!
+//! - `W_hh^T` is packed once per sequence ([`PackedRhs`]), so the per-step product
+//!   `h_{t-1} W_hh^T` (`[batch, hidden] x [hidden, gates * hidden]`) does not repack it;
+//! - the batch rows are split across threads once per sequence (`rows.rs`): each thread runs
+//!   every step for its rows, with no synchronisation between steps;
+//! - each thread keeps one scratch buffer for the per-step product, so steps allocate nothing.
 //!
 //! Layouts are time-major so each step is a contiguous block of rows:
 //!
 //! ```text
-//! x_proj   [steps * batch, gates * hidden]   row t * batch + b = W_ih x_{b,t} + b_ih
+//! x_proj   [steps * batch, gates * hidden]   row t * batch + b = x_{b,t} W_ih^T
 //! output   [states, steps, batch, hidden]    states = 1 (h) or 2 (h, then c for the LSTM)
 //! ```
 
 use std::sync::Arc;
 
 use autodiff::{Tape, Var};
+use rayon::prelude::*;
+use tensor::matmul::{gemm_prepacked, PackedRhs};
 use tensor::{Element, Tensor};
 
-use super::step::{
-    backward_rows, forward_rows, GradInput, GradOutput, StepInput, StepKernel, StepOutput,
-};
+use super::bptt::{backward, BackwardState};
+use super::pool;
+use super::rows::{split_blocks, split_blocks_mut, task_ranges};
+use super::step::{StepInput, StepKernel, StepOutput};
 use crate::{NnError, Result};
 
 /// The inputs of a fused sequence node, all on one tape.
 pub(crate) struct SequenceInputs<'a, T: Element> {
-    /// Input projection, `[steps * batch, gates * hidden]`, time-major.
+    /// Input projection without bias, `[steps * batch, gates * hidden]`, time-major.
     pub x_proj: &'a Var<T>,
     /// Recurrent weight `[gates * hidden, hidden]`.
     pub weight_hh: &'a Var<T>,
+    /// Input bias `[gates * hidden]` (zeros when the layer has no bias).
+    pub bias_ih: &'a Var<T>,
     /// Recurrent bias `[gates * hidden]` (zeros when the layer has no bias).
     pub bias_hh: &'a Var<T>,
     /// Initial hidden state `[batch, hidden]`.
@@ -44,212 +53,179 @@ pub(crate) struct SequenceInputs<'a, T: Element> {
     pub steps: usize,
 }
 
+/// One thread's share of the forward pass: its rows of every step.
+struct ForwardTask<'a, T> {
+    x: Vec<&'a [T]>,
+    h0: &'a [T],
+    c0: &'a [T],
+    h: Vec<&'a mut [T]>,
+    c: Vec<&'a mut [T]>,
+    saved: Vec<&'a mut [T]>,
+}
+
 /// Runs `K` over all steps as one tape node and returns `[states, steps, batch, hidden]`.
 pub(crate) fn run_sequence<T: Element, K: StepKernel<T>>(
     tape: &Tape<T>,
     name: &'static str,
     inputs: SequenceInputs<'_, T>,
 ) -> Result<Var<T>> {
+    check_inputs::<T, K>(name, &inputs)?;
     let (batch, hidden) = (inputs.h0.shape()[0], inputs.h0.shape()[1]);
     let (steps, width) = (inputs.steps, K::GATES * hidden);
-    let rows = steps * batch;
-    if K::HAS_CELL != inputs.c0.is_some() {
-        return Err(NnError::invalid(
-            name,
-            "an initial cell state is needed exactly when the cell has one",
-        ));
-    }
-    if inputs.x_proj.shape() != [rows, width] || inputs.weight_hh.shape() != [width, hidden] {
-        return Err(NnError::invalid(
-            name,
-            format!(
-                "inconsistent shapes: x_proj {:?}, weight_hh {:?}, h0 {:?} for {steps} steps",
-                inputs.x_proj.shape(),
-                inputs.weight_hh.shape(),
-                inputs.h0.shape()
-            ),
-        ));
-    }
+    let block = batch * hidden;
+    let state_count = if K::HAS_CELL { 2 } else { 1 };
 
-    // Forward: block t of `states` is h_{t-1}, so block 0 is h0; `cells` stores c the same way.
     let x_proj = inputs.x_proj.value().contiguous();
     let xs = x_proj
         .as_slice()
         .expect("contiguous() returns a contiguous tensor");
     let weight = inputs.weight_hh.value().contiguous();
-    let weight_t = weight.t()?;
-    let bias = inputs.bias_hh.value().contiguous().to_vec();
-    let block = batch * hidden;
-    let mut states = vec![T::ZERO; (steps + 1) * block];
-    let mut cells = vec![T::ZERO; if K::HAS_CELL { (steps + 1) * block } else { 0 }];
-    states[..block].copy_from_slice(&inputs.h0.value().contiguous().to_vec());
-    if let Some(c0) = inputs.c0 {
-        cells[..block].copy_from_slice(&c0.value().contiguous().to_vec());
-    }
-    let mut saved = vec![T::ZERO; steps * batch * K::SAVED * hidden];
-    let saved_block = batch * K::SAVED * hidden;
+    let packed = PackedRhs::new(&weight.t()?)?;
+    let bias_ih = inputs.bias_ih.value().to_vec();
+    let bias_hh = inputs.bias_hh.value().to_vec();
+    let h0 = inputs.h0.value().to_vec();
+    let c0 = inputs.c0.map_or_else(Vec::new, |c| c.value().to_vec());
 
-    for t in 0..steps {
-        let h_prev = Tensor::from_slice(&states[t * block..(t + 1) * block], &[batch, hidden])?;
-        let mut hh = h_prev.matmul(&weight_t)?;
-        let hh_rows = hh.as_mut_slice();
-        for row in hh_rows.chunks_mut(width) {
-            row.iter_mut().zip(&bias).for_each(|(v, b)| *v += *b);
+    // Every value of `output` and `saved` is written by the steps below.
+    let mut output = vec![T::ZERO; state_count * steps * block];
+    let mut saved = pool::take(steps * batch * K::SAVED * hidden);
+    let ranges = task_ranges(
+        batch,
+        steps * batch * hidden * width,
+        rayon::current_num_threads(),
+    );
+    {
+        let (h_out, c_out) = output.split_at_mut(steps * block);
+        let tasks: Vec<ForwardTask<'_, T>> = split_blocks(xs, steps, batch, &ranges)
+            .into_iter()
+            .zip(split_blocks(&h0, 1, batch, &ranges))
+            .zip(split_blocks(&c0, 1, batch, &ranges))
+            .zip(split_blocks_mut(h_out, steps, batch, &ranges))
+            .zip(split_blocks_mut(c_out, steps, batch, &ranges))
+            .zip(split_blocks_mut(&mut saved, steps, batch, &ranges))
+            .map(|(((((x, h0), c0), h), c), saved)| ForwardTask {
+                x,
+                h0: h0[0],
+                c0: c0[0],
+                h,
+                c,
+                saved,
+            })
+            .collect();
+        let run = |task| forward_task::<T, K>(hidden, &packed, &bias_ih, &bias_hh, task);
+        if tasks.len() > 1 {
+            tasks.into_par_iter().try_for_each(run)?;
+        } else {
+            tasks.into_iter().try_for_each(run)?;
         }
-        let (done, rest) = states.split_at_mut((t + 1) * block);
-        let cell_split = if K::HAS_CELL { (t + 1) * block } else { 0 };
-        let (c_done, c_rest) = cells.split_at_mut(cell_split);
-        let input = StepInput {
-            x: &xs[t * batch * width..(t + 1) * batch * width],
-            hh: hh_rows,
-            h_prev: &done[t * block..],
-            c_prev: if K::HAS_CELL {
-                &c_done[t * block..]
-            } else {
-                &[]
-            },
-        };
-        let output = StepOutput {
-            saved: &mut saved[t * saved_block..(t + 1) * saved_block],
-            h: &mut rest[..block],
-            c: if K::HAS_CELL {
-                &mut c_rest[..block]
-            } else {
-                &mut []
-            },
-        };
-        forward_rows::<T, K>(hidden, batch, input, output);
     }
 
-    let state_count = if K::HAS_CELL { 2 } else { 1 };
-    let mut output = Vec::with_capacity(state_count * steps * block);
-    output.extend_from_slice(&states[block..]);
-    if K::HAS_CELL {
-        output.extend_from_slice(&cells[block..]);
-    }
     let output = Tensor::from_vec(output, &[state_count, steps, batch, hidden])?;
-
-    let saved = Arc::new(BackwardState {
-        states,
-        cells,
+    let state = Arc::new(BackwardState {
+        output: output.clone(),
+        h0,
+        c0,
         saved,
         weight,
         steps,
         batch,
         hidden,
     });
-    let mut var_inputs = vec![inputs.x_proj, inputs.weight_hh, inputs.bias_hh, inputs.h0];
+    let mut var_inputs = vec![
+        inputs.x_proj,
+        inputs.weight_hh,
+        inputs.bias_ih,
+        inputs.bias_hh,
+        inputs.h0,
+    ];
     var_inputs.extend(inputs.c0);
     let var = tape.custom_op(name, &var_inputs, output, move |grad| {
-        backward::<T, K>(&saved, grad)
+        backward::<T, K>(&state, grad)
     })?;
     Ok(var)
 }
 
-/// The forward values that the backward pass reads.
-struct BackwardState<T: Element> {
-    states: Vec<T>,
-    cells: Vec<T>,
-    saved: Vec<T>,
-    weight: Tensor<T>,
-    steps: usize,
-    batch: usize,
-    hidden: usize,
+/// Checks that the shapes of a sequence node's inputs fit together.
+fn check_inputs<T: Element, K: StepKernel<T>>(
+    name: &'static str,
+    inputs: &SequenceInputs<'_, T>,
+) -> Result<()> {
+    if K::HAS_CELL != inputs.c0.is_some() {
+        return Err(NnError::invalid(
+            name,
+            "an initial cell state is needed exactly when the cell has one",
+        ));
+    }
+    let &[batch, hidden] = inputs.h0.shape() else {
+        return Err(NnError::invalid(
+            name,
+            format!("h0 must be [batch, hidden], got {:?}", inputs.h0.shape()),
+        ));
+    };
+    let width = K::GATES * hidden;
+    let state_shapes_fit = inputs.c0.is_none_or(|c| c.shape() == [batch, hidden]);
+    if inputs.x_proj.shape() != [inputs.steps * batch, width]
+        || inputs.weight_hh.shape() != [width, hidden]
+        || inputs.bias_ih.shape() != [width]
+        || inputs.bias_hh.shape() != [width]
+        || !state_shapes_fit
+    {
+        return Err(NnError::invalid(
+            name,
+            format!(
+                "inconsistent shapes: x_proj {:?}, weight_hh {:?}, bias_ih {:?}, bias_hh {:?}, \
+                 h0 {:?} for {} steps",
+                inputs.x_proj.shape(),
+                inputs.weight_hh.shape(),
+                inputs.bias_ih.shape(),
+                inputs.bias_hh.shape(),
+                inputs.h0.shape(),
+                inputs.steps
+            ),
+        ));
+    }
+    Ok(())
 }
 
-/// Backpropagation through time for [`run_sequence`].
-fn backward<T: Element, K: StepKernel<T>>(
-    s: &BackwardState<T>,
-    grad: &Tensor<T>,
-) -> autodiff::Result<Vec<Option<Tensor<T>>>> {
-    let (steps, batch, hidden) = (s.steps, s.batch, s.hidden);
-    let width = K::GATES * hidden;
-    let block = batch * hidden;
-    let saved_block = batch * K::SAVED * hidden;
-    let grad = grad.contiguous();
-    let g = grad
-        .as_slice()
-        .expect("contiguous() returns a contiguous tensor");
-    let (g_h, g_c) = g.split_at(steps * block);
-
-    let mut dh_next = vec![T::ZERO; block];
-    let mut dc = vec![T::ZERO; block];
-    let mut dx = vec![T::ZERO; steps * batch * width];
-    let mut dhh = vec![T::ZERO; steps * batch * width];
-    let mut dh = vec![T::ZERO; block];
-    let mut dh_direct = vec![T::ZERO; block];
-    for t in (0..steps).rev() {
-        // Total gradient reaching h_t and c_t: from the output and from step t + 1.
-        for ((d, &a), &b) in dh
-            .iter_mut()
-            .zip(&g_h[t * block..(t + 1) * block])
-            .zip(&dh_next)
-        {
-            *d = a + b;
-        }
-        if K::HAS_CELL {
-            dc.iter_mut()
-                .zip(&g_c[t * block..(t + 1) * block])
-                .for_each(|(d, &a)| *d += a);
-        }
-        let cells = |i: usize| {
-            if K::HAS_CELL {
-                &s.cells[i * block..(i + 1) * block]
-            } else {
-                &[][..]
-            }
+/// Runs every step of one task's rows: the recurrent product into a scratch buffer, then the
+/// cell's elementwise step.
+fn forward_task<T: Element, K: StepKernel<T>>(
+    hidden: usize,
+    packed: &PackedRhs<T>,
+    bias_ih: &[T],
+    bias_hh: &[T],
+    task: ForwardTask<'_, T>,
+) -> Result<()> {
+    let ForwardTask {
+        x,
+        h0,
+        c0,
+        mut h,
+        mut c,
+        mut saved,
+    } = task;
+    let rows = h0.len() / hidden;
+    let mut hh = vec![T::ZERO; rows * K::GATES * hidden];
+    for t in 0..x.len() {
+        let (h_done, h_rest) = h.split_at_mut(t);
+        let (c_done, c_rest) = c.split_at_mut(t);
+        let h_prev: &[T] = if t == 0 { h0 } else { h_done[t - 1] };
+        let c_prev: &[T] = if t == 0 { c0 } else { c_done[t - 1] };
+        gemm_prepacked(T::ONE, h_prev, packed, T::ZERO, &mut hh)?;
+        let input = StepInput {
+            x: x[t],
+            bias_ih,
+            hh: &hh,
+            bias_hh,
+            h_prev,
+            c_prev,
         };
-        dh_direct.iter_mut().for_each(|v| *v = T::ZERO);
-        let rows = t * batch * width..(t + 1) * batch * width;
-        let input = GradInput {
-            dh: &dh,
-            saved: &s.saved[t * saved_block..(t + 1) * saved_block],
-            h_prev: &s.states[t * block..(t + 1) * block],
-            c_prev: cells(t),
-            h: &s.states[(t + 1) * block..(t + 2) * block],
+        let output = StepOutput {
+            saved: &mut *saved[t],
+            h: &mut *h_rest[0],
+            c: &mut *c_rest[0],
         };
-        let output = GradOutput {
-            dc: if K::HAS_CELL { &mut dc } else { &mut [] },
-            dx: &mut dx[rows.clone()],
-            dhh: &mut dhh[rows.clone()],
-            dh_prev: &mut dh_direct,
-        };
-        backward_rows::<T, K>(hidden, batch, input, output);
-
-        // dh_{t-1} = dhh_t W_hh + the direct path.
-        let dhh_t = Tensor::from_slice(&dhh[rows], &[batch, width])?;
-        let through_weight = dhh_t.matmul(&s.weight)?;
-        for ((d, &a), &b) in dh_next
-            .iter_mut()
-            .zip(
-                through_weight
-                    .as_slice()
-                    .expect("matmul output is contiguous"),
-            )
-            .zip(&dh_direct)
-        {
-            *d = a + b;
-        }
+        K::forward(hidden, input, output);
     }
-
-    // db_hh sums dhh over all rows; a row loop reads memory in order, where a reduction over
-    // axis 0 would walk columns.
-    let mut d_bias = vec![T::ZERO; width];
-    for row in dhh.chunks_exact(width) {
-        d_bias.iter_mut().zip(row).for_each(|(d, &v)| *d += v);
-    }
-    let d_bias = Tensor::from_vec(d_bias, &[width])?;
-
-    // dW_hh = sum over steps of dhh_t^T h_{t-1}: one matmul over all steps.
-    let dhh = Tensor::from_vec(dhh, &[steps * batch, width])?;
-    let h_prev_all = Tensor::from_slice(&s.states[..steps * block], &[steps * batch, hidden])?;
-    let d_weight = dhh.t()?.matmul(&h_prev_all)?;
-    let dx = Tensor::from_vec(dx, &[steps * batch, width])?;
-    let dh0 = Tensor::from_vec(dh_next, &[batch, hidden])?;
-
-    let mut grads = vec![Some(dx), Some(d_weight), Some(d_bias), Some(dh0)];
-    if K::HAS_CELL {
-        grads.push(Some(Tensor::from_vec(dc, &[batch, hidden])?));
-    }
-    Ok(grads)
+    Ok(())
 }

@@ -8,10 +8,10 @@
 
 use autodiff::{Tape, Var};
 use rand::RngCore;
+use tensor::ops::slices::tanh_inplace;
 use tensor::Element;
 
-use super::sequence::{run_sequence, SequenceInputs};
-use super::step::{tanh, GradInput, GradOutput, StepInput, StepKernel, StepOutput};
+use super::step::{GradInput, GradOutput, StepInput, StepKernel, StepOutput};
 use super::{CellParams, CellState, RecurrentCell};
 use crate::Result;
 
@@ -63,18 +63,8 @@ impl<T: Element> RecurrentCell<T> for RnnCell<T> {
         steps: usize,
         state: &CellState<T>,
     ) -> Result<Var<T>> {
-        let p = &self.params;
-        let x_proj = p.project_input(tape, x)?;
-        let bias_hh = p.recurrent_bias(tape);
-        let inputs = SequenceInputs {
-            x_proj: &x_proj,
-            weight_hh: &p.weight_hh.var(tape),
-            bias_hh: &bias_hh,
-            h0: &state.h,
-            c0: None,
-            steps,
-        };
-        run_sequence::<T, TanhKernel>(tape, "rnn_sequence", inputs)
+        self.params
+            .run_fused::<TanhKernel>(tape, "rnn_sequence", x, steps, state)
     }
 }
 
@@ -85,19 +75,34 @@ impl<T: Element> StepKernel<T> for TanhKernel {
     const GATES: usize = 1;
     const HAS_CELL: bool = false;
     const SAVED: usize = 0;
+    const DX_IS_DHH: bool = true;
+    const DIRECT_PATH: bool = false;
 
-    fn forward(_hidden: usize, input: StepInput<'_, T>, output: StepOutput<'_, T>) {
-        for ((out, &a), &b) in output.h.iter_mut().zip(input.x).zip(input.hh) {
-            *out = tanh(a + b);
+    fn forward(hidden: usize, input: StepInput<'_, T>, output: StepOutput<'_, T>) {
+        let StepInput {
+            x,
+            bias_ih,
+            hh,
+            bias_hh,
+            ..
+        } = input;
+        let rows = output
+            .h
+            .chunks_exact_mut(hidden)
+            .zip(x.chunks_exact(hidden))
+            .zip(hh.chunks_exact(hidden));
+        for ((h, x), hh) in rows {
+            for j in 0..hidden {
+                h[j] = (x[j] + bias_ih[j]) + (hh[j] + bias_hh[j]);
+            }
         }
+        tanh_inplace(output.h);
     }
 
     fn backward(_hidden: usize, input: GradInput<'_, T>, output: GradOutput<'_, T>) {
         // d tanh(a) / da = 1 - tanh(a)^2 = 1 - h_t^2.
-        let GradOutput { dx, dhh, .. } = output;
-        for (((d, d2), &g), &h) in dx.iter_mut().zip(dhh.iter_mut()).zip(input.dh).zip(input.h) {
+        for ((d, &g), &h) in output.dhh.iter_mut().zip(input.dh).zip(input.h) {
             *d = g * (T::ONE - h * h);
-            *d2 = *d;
         }
     }
 }

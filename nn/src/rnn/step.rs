@@ -1,24 +1,22 @@
-//! The per-step kernel interface of the fused sequence node, and the driver that splits one
-//! step's batch rows across threads.
+//! The per-step kernel interface of the fused sequence node: the elementwise part of one time
+//! step of a cell, forward and backward.
 //!
 //! Every slice below is a contiguous block of `rows` batch rows; a slice of a cell without a
-//! memory cell c (RNN, GRU) is empty. Rows are independent, so a step can be cut into row
-//! ranges and each range run on its own thread.
+//! memory cell c (RNN, GRU) is empty. Rows are independent, which lets the sequence node give
+//! each thread its own range of rows for the whole sequence.
 
-use rayon::prelude::*;
 use tensor::Element;
-
-/// Gate values per step below which a step runs on one thread: splitting costs a few
-/// microseconds, about the time of 4096 sigmoids. NOTE: an estimate from the per-element cost
-/// of `exp`, not a measured crossover.
-const PARALLEL_MIN_VALUES: usize = 4096;
 
 /// The inputs of one forward step.
 pub(crate) struct StepInput<'a, T> {
-    /// Input projection `W_ih x_t + b_ih`, `[rows, gates * hidden]`.
+    /// Input projection `x_t W_ih^T` without bias, `[rows, gates * hidden]`.
     pub x: &'a [T],
-    /// Recurrent projection `h_{t-1} W_hh^T + b_hh`, `[rows, gates * hidden]`.
+    /// Input bias `b_ih`, `[gates * hidden]`.
+    pub bias_ih: &'a [T],
+    /// Recurrent projection `h_{t-1} W_hh^T` without bias, `[rows, gates * hidden]`.
     pub hh: &'a [T],
+    /// Recurrent bias `b_hh`, `[gates * hidden]`.
+    pub bias_hh: &'a [T],
     /// Previous hidden state, `[rows, hidden]`.
     pub h_prev: &'a [T],
     /// Previous memory cell, `[rows, hidden]` or empty.
@@ -54,11 +52,14 @@ pub(crate) struct GradOutput<'a, T> {
     /// On entry the gradient reaching c_t from outside the cell, on return the gradient of
     /// c_{t-1}; `[rows, hidden]` or empty.
     pub dc: &'a mut [T],
-    /// Gradient of the input projection, `[rows, gates * hidden]`.
+    /// Gradient of the input projection, `[rows, gates * hidden]`; empty when
+    /// [`StepKernel::DX_IS_DHH`] holds, because it then equals `dhh`.
     pub dx: &'a mut [T],
     /// Gradient of the recurrent projection `hh`, `[rows, gates * hidden]`.
     pub dhh: &'a mut [T],
-    /// Gradient of h_{t-1} through paths that bypass `hh` (the GRU's z h_{t-1} term).
+    /// Gradient of h_{t-1} through paths that bypass `hh` (the GRU's z h_{t-1} term),
+    /// `[rows, hidden]`. The kernel writes every value when [`StepKernel::DIRECT_PATH`]
+    /// holds; otherwise the slice is empty.
     pub dh_prev: &'a mut [T],
 }
 
@@ -70,216 +71,16 @@ pub(crate) trait StepKernel<T: Element> {
     const HAS_CELL: bool;
     /// Values saved per hidden unit and batch row for the backward pass.
     const SAVED: usize;
+    /// True when the gradients of the input and the recurrent projection are equal (x and hh
+    /// enter the cell only through their sum), so the kernel writes only `dhh`.
+    const DX_IS_DHH: bool;
+    /// True when h_{t-1} reaches h_t by a path that bypasses `hh`, so the kernel writes
+    /// `dh_prev`.
+    const DIRECT_PATH: bool;
 
     /// Computes h (and c) of one step and fills `saved`.
     fn forward(hidden: usize, input: StepInput<'_, T>, output: StepOutput<'_, T>);
 
     /// Maps the gradient of h_t (and c_t) to the gradients of the step's inputs.
     fn backward(hidden: usize, input: GradInput<'_, T>, output: GradOutput<'_, T>);
-}
-
-/// Returns the number of rows per task for a step of `rows` rows and `values` gate values.
-fn rows_per_task(rows: usize, values: usize) -> usize {
-    let threads = rayon::current_num_threads();
-    if values < PARALLEL_MIN_VALUES || threads < 2 || rows < 2 {
-        rows.max(1)
-    } else {
-        rows.div_ceil(threads)
-    }
-}
-
-/// Cuts a `[rows, width]` slice into blocks of `per` rows (empty slices stay empty).
-fn split<T>(slice: &[T], rows: usize, per: usize) -> Vec<&[T]> {
-    let width = slice.len() / rows;
-    (0..rows.div_ceil(per))
-        .map(|k| &slice[k * per * width..((k + 1) * per).min(rows) * width])
-        .collect()
-}
-
-/// Mutable version of [`split`].
-fn split_mut<T>(mut slice: &mut [T], rows: usize, per: usize) -> Vec<&mut [T]> {
-    let width = slice.len() / rows;
-    let mut out = Vec::new();
-    for k in 0..rows.div_ceil(per) {
-        let take = (((k + 1) * per).min(rows) - k * per) * width;
-        let (head, tail) = std::mem::take(&mut slice).split_at_mut(take);
-        out.push(head);
-        slice = tail;
-    }
-    out
-}
-
-/// Runs `K::forward` over `rows` rows, split across threads when the step is large.
-pub(crate) fn forward_rows<T: Element, K: StepKernel<T>>(
-    hidden: usize,
-    rows: usize,
-    input: StepInput<'_, T>,
-    output: StepOutput<'_, T>,
-) {
-    let per = rows_per_task(rows, input.x.len());
-    if per >= rows {
-        return K::forward(hidden, input, output);
-    }
-    let (xs, hhs) = (split(input.x, rows, per), split(input.hh, rows, per));
-    let (hps, cps) = (
-        split(input.h_prev, rows, per),
-        split(input.c_prev, rows, per),
-    );
-    let (saved, hs, cs) = (
-        split_mut(output.saved, rows, per),
-        split_mut(output.h, rows, per),
-        split_mut(output.c, rows, per),
-    );
-    let tasks: Vec<_> = (xs.into_iter().zip(hhs).zip(hps).zip(cps))
-        .zip(saved.into_iter().zip(hs).zip(cs))
-        .map(|((((x, hh), h_prev), c_prev), ((saved, h), c))| {
-            (
-                StepInput {
-                    x,
-                    hh,
-                    h_prev,
-                    c_prev,
-                },
-                StepOutput { saved, h, c },
-            )
-        })
-        .collect();
-    tasks
-        .into_par_iter()
-        .for_each(|(input, output)| K::forward(hidden, input, output));
-}
-
-/// Runs `K::backward` over `rows` rows, split across threads when the step is large.
-pub(crate) fn backward_rows<T: Element, K: StepKernel<T>>(
-    hidden: usize,
-    rows: usize,
-    input: GradInput<'_, T>,
-    output: GradOutput<'_, T>,
-) {
-    let per = rows_per_task(rows, output.dx.len());
-    if per >= rows {
-        return K::backward(hidden, input, output);
-    }
-    let (dhs, saved) = (split(input.dh, rows, per), split(input.saved, rows, per));
-    let (hps, cps) = (
-        split(input.h_prev, rows, per),
-        split(input.c_prev, rows, per),
-    );
-    let hs = split(input.h, rows, per);
-    let (dcs, dxs) = (
-        split_mut(output.dc, rows, per),
-        split_mut(output.dx, rows, per),
-    );
-    let (dhhs, dhps) = (
-        split_mut(output.dhh, rows, per),
-        split_mut(output.dh_prev, rows, per),
-    );
-    let inputs = dhs.into_iter().zip(saved).zip(hps).zip(cps).zip(hs);
-    let outputs = dcs.into_iter().zip(dxs).zip(dhhs).zip(dhps);
-    let tasks: Vec<_> = inputs
-        .zip(outputs)
-        .map(
-            |(((((dh, saved), h_prev), c_prev), h), (((dc, dx), dhh), dh_prev))| {
-                (
-                    GradInput {
-                        dh,
-                        saved,
-                        h_prev,
-                        c_prev,
-                        h,
-                    },
-                    GradOutput {
-                        dc,
-                        dx,
-                        dhh,
-                        dh_prev,
-                    },
-                )
-            },
-        )
-        .collect();
-    tasks
-        .into_par_iter()
-        .for_each(|(input, output)| K::backward(hidden, input, output));
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn split_covers_rows_in_order() {
-        let data: Vec<u32> = (0..10).collect();
-        let parts = split(&data, 5, 2);
-        assert_eq!(parts, vec![&data[0..4], &data[4..8], &data[8..10]]);
-        let empty: [u32; 0] = [];
-        assert_eq!(split(&empty, 5, 2).len(), 3);
-    }
-
-    #[test]
-    fn split_mut_matches_split() {
-        let mut data: Vec<u32> = (0..9).collect();
-        let parts = split_mut(&mut data, 3, 2);
-        assert_eq!(
-            parts.iter().map(|p| p.len()).collect::<Vec<_>>(),
-            vec![6, 3]
-        );
-        assert_eq!(split_mut::<u32>(&mut [], 3, 2).len(), 2);
-    }
-}
-
-/// Returns tanh(x). For `f32` this uses `exp` instead of the C library's `tanhf`, which goes
-/// through `expm1f` and cost about ten times as much as `expf` in a profile of an LSTM training
-/// step (glibc on x86-64). For `f64` it calls `tanh`, so the f64 reference tests see the exact
-/// function.
-///
-/// The `f32` form is tanh(a) = 1 - 2 / (e^{2a} + 1) for a = |x| >= 1/16, with the sign of x
-/// restored, and the series x - x^3/3 + 2x^5/15 below 1/16, whose first omitted term is under
-/// 1e-9 relative. Its absolute error is below 2e-7 over the whole line (see the test).
-#[inline]
-pub(crate) fn tanh<T: Element>(x: T) -> T {
-    if T::DTYPE != tensor::DType::F32 {
-        return x.tanh();
-    }
-    let a = x.abs();
-    let small = T::from_f64(0.0625);
-    let magnitude = if a < small {
-        let a2 = a * a;
-        a * (T::ONE - a2 * (T::from_f64(1.0 / 3.0) - a2 * T::from_f64(2.0 / 15.0)))
-    } else {
-        // e^{2a} overflows to infinity for large a, which gives 1 - 0 = 1.
-        T::ONE - T::from_f64(2.0) / ((a + a).exp() + T::ONE)
-    };
-    if x < T::ZERO {
-        -magnitude
-    } else {
-        magnitude
-    }
-}
-
-#[cfg(test)]
-mod tanh_tests {
-    use super::tanh;
-
-    #[test]
-    fn f32_tanh_is_close_to_exact() {
-        let mut worst = 0.0f64;
-        for k in -200_000..=200_000 {
-            let x = k as f32 * 1e-4;
-            let error = (tanh(x) as f64 - (x as f64).tanh()).abs();
-            worst = worst.max(error);
-        }
-        assert!(worst < 2e-7, "max abs error {worst}");
-        assert_eq!(tanh(100.0f32), 1.0);
-        assert_eq!(tanh(-100.0f32), -1.0);
-        assert_eq!(tanh(0.0f32), 0.0);
-        assert!(tanh(f32::NAN).is_nan());
-    }
-
-    #[test]
-    fn f64_tanh_is_exact() {
-        for x in [-3.0, -0.01, 0.0, 0.3, 20.0] {
-            assert_eq!(tanh(x), f64::tanh(x));
-        }
-    }
 }

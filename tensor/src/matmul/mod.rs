@@ -9,7 +9,8 @@
 //!   time;
 //! - `small.rs`: plain loops for products too small to repay packing;
 //! - `params.rs`: the block sizes and the size at which threads start to pay;
-//! - `batched.rs`: batch dimensions and broadcasting for [`Tensor::matmul`].
+//! - `batched.rs`: batch dimensions and broadcasting for [`Tensor::matmul`];
+//! - `prepacked.rs`: [`PackedRhs`] and [`gemm_prepacked`], for many products with one B.
 //!
 //! Operands may have any strides (transposed, sliced or reversed views): the kernels read them
 //! through their strides while packing, so callers never copy.
@@ -25,6 +26,7 @@ mod pack;
 #[cfg(target_arch = "x86_64")]
 mod pack_x86;
 mod params;
+mod prepacked;
 mod raw;
 mod small;
 #[cfg(test)]
@@ -34,6 +36,7 @@ pub use kernel::{available as available_kernels, select as select_kernel, Kernel
 pub use params::{
     BlockSizes, PACK_A_MIN_COLS, PARALLEL_MIN_MULADDS, PARALLEL_MIN_MULADDS_COLD, SMALL_MAX_MULADDS,
 };
+pub use prepacked::{gemm_prepacked, PackedRhs};
 
 use self::gemm::{gemm_raw, threads_for, Dims};
 use self::raw::{MatMutPtr, MatPtr};

@@ -2,7 +2,8 @@
 //!
 //! Elementwise operations: `unary.rs` (functions of one tensor), `binary.rs` (two tensors with
 //! broadcasting), `scalar.rs` (a tensor and a number), `compare.rs` (masks and `where_cond`),
-//! `inplace.rs` (updates through copy on write) and `arith.rs` (the `+ - * /` operators). They
+//! `inplace.rs` (updates through copy on write), `arith.rs` (the `+ - * /` operators) and
+//! `slices.rs` (sigmoid and tanh on plain slices, for fused kernels in other crates). They
 //! share the kernel traits in `kernel.rs`, the layout walker in `walk.rs`, the SIMD kernels in
 //! `simd/` and the threading rule in `parallel.rs`.
 //!
@@ -27,6 +28,7 @@ mod reduce_plan;
 mod reduce_simd;
 pub mod scalar;
 pub(crate) mod simd;
+pub mod slices;
 pub mod softmax;
 pub mod unary;
 pub(crate) mod walk;
