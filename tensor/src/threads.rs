@@ -30,7 +30,7 @@
 //! assert_eq!(c.shape(), &[64, 64]);
 //! ```
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// How long a spinning worker keeps spinning after its last piece of work before it starts to
@@ -86,28 +86,64 @@ fn spin_around<R: Send>(f: impl FnOnce() -> R + Send) -> R {
     {
         return f();
     }
-    let stop = AtomicBool::new(false);
+    let helpers = rayon::current_num_threads() - 1;
+    let gate = Gate::default();
     let caller = rayon::current_thread_index();
     let result = rayon::scope(|scope| {
         // Every worker gets one copy of the job; the caller's copy returns at once, since the
         // caller is busy running `f`.
         scope.spawn_broadcast(|_, context| {
-            if Some(context.index()) != caller {
-                spin_until(&stop);
+            if Some(context.index()) != caller && gate.enter() {
+                spin_until(&gate.stop);
             }
         });
+        gate.wait_and_close(helpers);
         let result = f();
-        stop.store(true, Ordering::Release);
+        gate.stop.store(true, Ordering::SeqCst);
         result
     });
     SPINNING.store(false, Ordering::Release);
     result
 }
 
+/// How long the caller waits for the other workers to start waiting actively.
+const GATE_TIMEOUT: Duration = Duration::from_millis(20);
+
+/// The start and stop signals of the waiting workers of one [`spin_around`] call.
+///
+/// A waiting worker must start before the caller pushes any work. A worker that is running a
+/// piece of `f`'s work and, while it waits inside it, picks up its waiting job would wait
+/// there until `f` returns, and `f` would never return, because it waits for that piece. So
+/// the caller waits until every worker has entered (or [`GATE_TIMEOUT`] has passed), then
+/// closes the gate; a worker that arrives after that returns at once.
+#[derive(Default)]
+struct Gate {
+    entered: AtomicUsize,
+    closed: AtomicBool,
+    stop: AtomicBool,
+}
+
+impl Gate {
+    /// Registers a worker; returns false when the gate is already closed.
+    fn enter(&self) -> bool {
+        self.entered.fetch_add(1, Ordering::SeqCst);
+        !self.closed.load(Ordering::SeqCst)
+    }
+
+    /// Waits until `helpers` workers entered or the timeout passed, then closes the gate.
+    fn wait_and_close(&self, helpers: usize) {
+        let start = Instant::now();
+        while self.entered.load(Ordering::SeqCst) < helpers && start.elapsed() < GATE_TIMEOUT {
+            std::thread::yield_now();
+        }
+        self.closed.store(true, Ordering::SeqCst);
+    }
+}
+
 /// Takes work from the pool until `stop` is set; naps after a long idle spell.
 fn spin_until(stop: &AtomicBool) {
     let mut last_work = Instant::now();
-    while !stop.load(Ordering::Acquire) {
+    while !stop.load(Ordering::SeqCst) {
         match rayon::yield_now() {
             Some(rayon::Yield::Executed) => last_work = Instant::now(),
             _ if last_work.elapsed() < SPIN_BEFORE_BACKOFF => std::thread::yield_now(),
@@ -142,6 +178,24 @@ mod tests {
         let split = with_spinning_workers(|| (x.exp(), x.add(&y).expect("same shapes")));
         assert_eq!(serial.0.to_vec(), split.0.to_vec());
         assert_eq!(serial.1.to_vec(), split.1.to_vec());
+    }
+
+    #[test]
+    fn repeated_calls_with_parallel_work_finish() {
+        // Entering and leaving many times while products split over threads once let a
+        // worker pick up its waiting job inside a piece of the product and wait forever.
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .expect("two threads start");
+        let a = crate::Tensor::<f32>::ones(&[128, 384]);
+        let w = crate::Tensor::<f32>::ones(&[384, 384]);
+        pool.install(|| {
+            for _ in 0..300 {
+                let c = with_spinning_workers(|| a.matmul(&w).expect("shapes chain"));
+                assert_eq!(c.shape(), &[128, 384]);
+            }
+        });
     }
 
     #[test]

@@ -356,7 +356,9 @@ fn split_tasks<T>(kernel: &Kernel<T>, m: usize, nc: usize, threads: usize) -> Ve
     };
     // Enough blocks that none exceeds mc rows, rounded up to a multiple of the row parts so
     // that every thread gets the same number of blocks.
-    let row_blocks = row_parts.max(m.div_ceil(kernel.blocks.mc)).next_multiple_of(row_parts);
+    let row_blocks = row_parts
+        .max(m.div_ceil(kernel.blocks.mc))
+        .next_multiple_of(row_parts);
 
     let mut tasks = Vec::with_capacity(row_blocks * col_parts);
     for (row_start, rows) in split_units(row_blocks, row_units, mr, m) {
