@@ -18,7 +18,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use tensor::Tensor;
 
-// Training allocates and frees many buffers of 100-200 KB per step; the system allocator
+// Training allocates and frees many buffers of 100-200 KB per step. The system allocator
 // returns such blocks to the kernel and takes page faults to get them back.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

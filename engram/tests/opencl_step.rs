@@ -24,7 +24,7 @@ const GRAD_RTOL: f64 = 1e-3;
 const BATCH: usize = 2;
 const STEPS: usize = 3;
 
-/// The configuration of the test: d = 5, h = 8, m = 4, no noise, zero initial state.
+/// Returns the test's configuration: d = 5, h = 8, m = 4, no noise, zero initial state.
 fn config() -> EngramConfig {
     let mut config = EngramConfig::new(5, 8, 4).expect("valid sizes");
     config.noise_std = 0.0;

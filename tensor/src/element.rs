@@ -40,22 +40,22 @@ impl Display for DType {
     }
 }
 
-/// What a tensor element needs to live on a device.
+/// Requirements for a tensor element to live on a device.
 ///
 /// With the `opencl` feature this requires [`ocl::OclPrm`] (a plain value the driver can copy)
-/// and names the OpenCL C type; without it the trait is empty. It is implemented for `f32` and
-/// `f64`.
+/// and names the OpenCL C type. Without the feature the trait is empty. It is implemented for
+/// `f32` and `f64`.
 #[cfg(feature = "opencl")]
 pub trait DeviceElement: ocl::OclPrm {
-    /// The OpenCL C name of the type (`"float"` or `"double"`).
+    /// Returns the OpenCL C name of the type (`"float"` or `"double"`).
     fn cl_type_name() -> &'static str;
 }
 
-/// What a tensor element needs to live on a device.
+/// Requirements for a tensor element to live on a device.
 ///
 /// With the `opencl` feature this requires `ocl::OclPrm` (a plain value the driver can copy)
-/// and names the OpenCL C type; without it the trait is empty. It is implemented for `f32` and
-/// `f64`.
+/// and names the OpenCL C type. Without the feature the trait is empty. It is implemented for
+/// `f32` and `f64`.
 #[cfg(not(feature = "opencl"))]
 pub trait DeviceElement {}
 

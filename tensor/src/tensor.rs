@@ -226,7 +226,7 @@ impl<T: Element> Tensor<T> {
         self.storage.host()
     }
 
-    /// Where the elements live, for the device code.
+    /// Returns the storage, host or device, for the device code.
     pub(crate) fn storage_enum(&self) -> &Storage<T> {
         &self.storage
     }

@@ -1,9 +1,9 @@
 //! Keeping worker threads awake between the small parallel operations of a training step.
 //!
 //! Operations split their work over rayon's worker threads. A worker that finds no work spins
-//! for a few microseconds and then sleeps; the next operation has to wake it, and on a virtual
-//! machine that costs tens to hundreds of microseconds (a system call and an interrupt to the
-//! sleeping core). A training step of a recurrent network runs hundreds of products that each
+//! briefly (an estimate: tens of microseconds) and then sleeps. The next operation has to wake
+//! it, which on a virtual machine costs tens to hundreds of microseconds, because it takes a
+//! system call and an interrupt to the sleeping core. A training step of a recurrent network runs hundreds of products that each
 //! take 10-200 microseconds, with serial work in between, so the workers fall asleep between
 //! almost every pair of them and waking them costs more than the split saves.
 //!
@@ -60,8 +60,8 @@ fn spin_wait_enabled() -> bool {
 /// for work, and returns its result.
 ///
 /// Called from a thread outside any pool, it builds a pool of the default size
-/// (`RAYON_NUM_THREADS` or the number of cores) and runs `f` there, so that the thread that
-/// starts parallel work is a worker itself and never has to be woken. Called inside a pool, it
+/// (`RAYON_NUM_THREADS` or the number of cores) and runs `f` there. The thread that starts
+/// parallel work is then a worker itself and never has to be woken. Called inside a pool, it
 /// uses that pool. Nested calls, one-thread pools and `TENSOR_SPIN_WAIT=0` run `f` directly.
 pub fn with_spinning_workers<R: Send>(f: impl FnOnce() -> R + Send) -> R {
     if !spin_wait_enabled() || workers_spinning() {
@@ -115,7 +115,9 @@ const GATE_TIMEOUT: Duration = Duration::from_millis(20);
 /// piece of `f`'s work and, while it waits inside it, picks up its waiting job would wait
 /// there until `f` returns, and `f` would never return, because it waits for that piece. So
 /// the caller waits until every worker has entered (or [`GATE_TIMEOUT`] has passed), then
-/// closes the gate; a worker that arrives after that returns at once.
+/// closes the gate. A worker that arrives after that returns at once.
+// NOTE: the gate assumes no other work runs on the same pool during the call. A worker busy
+// with such work when the call starts could still pick up its waiting job inside it.
 #[derive(Default)]
 struct Gate {
     entered: AtomicUsize,

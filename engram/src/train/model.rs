@@ -154,7 +154,7 @@ pub struct ModelSpec {
     pub memory: usize,
     /// Seed of the initial weights.
     pub seed: u64,
-    /// How a language model reads its token ids; classifiers ignore it.
+    /// Token input of a language model. Classifiers ignore it.
     pub token_input: TokenInputKind,
 }
 

@@ -45,7 +45,7 @@ impl fmt::Display for ModelName {
     }
 }
 
-/// How a language model turns token ids into the recurrent cell's input.
+/// Input encoding of a language model: how token ids become the recurrent cell's input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TokenInputKind {

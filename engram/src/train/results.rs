@@ -132,8 +132,8 @@ pub struct RunSettings {
     pub memory: usize,
     /// Random seed.
     pub seed: u64,
-    /// How the language models read tokens (reports written before it existed used an
-    /// embedding).
+    /// Token input of the language models. Reports written before this field existed used an
+    /// embedding.
     #[serde(default)]
     pub token_input: TokenInputKind,
 }

@@ -41,7 +41,7 @@ pub const PARALLEL_MIN_ELEMENTS: usize = 1 << 21;
 pub const PARALLEL_MIN_ELEMENTS_COSTLY: usize = 1 << 20;
 
 /// Output size (in elements) from which cheap kernels split over threads while the workers
-/// wait actively (see [`crate::threads`]); costly kernels split from a quarter of it.
+/// wait actively (see [`crate::threads`]). Costly kernels split from a quarter of it.
 ///
 /// Measured with the `step_time` example of `engram` on the 2-core machine of BENCHMARKS.md,
 /// other builds paused: the ENN step took 47-49 ms with no split below the thresholds above,

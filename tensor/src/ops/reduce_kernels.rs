@@ -29,7 +29,7 @@ pub(crate) trait Reducer<T: Element>: Sync {
     /// `block[i * stride + k]`, writing column `k`'s result to `out[k]`. `len` is at least 1.
     fn columns(&self, block: &[T], len: usize, stride: usize, out: &mut [Self::Output]);
 
-    /// The OpenCL kernel computing the same reduction, or `None` to run on the host.
+    /// Returns the OpenCL kernel computing the same reduction, or `None` to run on the host.
     #[cfg(feature = "opencl")]
     fn device_op(&self) -> Option<crate::opencl::reduce::ReduceOp> {
         None

@@ -18,9 +18,9 @@ use std::sync::Arc;
 use clap::Parser;
 use engram::train::TrainError;
 
-// Training allocates and frees many buffers of 100-200 KB per step; the system allocator
-// returns such blocks to the kernel and takes page faults to get them back. mimalloc keeps
-// them, which made training steps 5-45 % faster (BENCHMARKS.md, "Training steps").
+// Training allocates and frees many buffers of 100-200 KB per step. The system allocator
+// returns such blocks to the kernel and takes page faults to get them back, while mimalloc
+// keeps them, which made training steps 5-45 % faster (BENCHMARKS.md, "Training steps").
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
