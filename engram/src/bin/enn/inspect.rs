@@ -103,9 +103,9 @@ pub fn trace(command: &TraceCommand) -> Result<()> {
     let epoch = loaded.state.epochs_done.max(1);
     monitor.record(model.as_mut(), epoch)?;
     println!(
-        "memory statistics and pictures of epoch {epoch} written to {}; trace_difference.png \
-         compares epochs, so training writes it into the memory folder beside the checkpoint, \
-         and one checkpoint cannot",
+        "memory statistics and pictures of epoch {epoch} written to {}. trace_difference.png \
+         is not drawn: it compares two epochs, and one checkpoint holds only one. Training \
+         writes it into the memory folder beside the checkpoint.",
         command.out.display()
     );
     Ok(())
