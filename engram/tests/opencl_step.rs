@@ -12,7 +12,9 @@ use autodiff::{Tape, Var};
 use engram::cell::{unroll, EnnState, EnnWeights};
 use engram::{EngramConfig, TraceMode};
 use rand::rngs::StdRng;
-use tensor::opencl::{transfer_stats, OpenClDevice, TransferStats};
+use tensor::opencl::{
+    host_fallbacks, reset_transfer_stats, transfer_stats, OpenClDevice, TransferStats,
+};
 use tensor::{Device, Tensor};
 
 use common::{fill, reference_parameters};
@@ -99,6 +101,7 @@ fn run_step(config: &EngramConfig, device: &Device) -> StepResult {
     };
     let x = tape.constant(input);
 
+    reset_transfer_stats();
     let before = transfer_stats();
     let run = unroll(config, &weights, &x, state, None::<&mut StdRng>).expect("forward");
     let mut loss = run.outputs[0]
@@ -170,6 +173,7 @@ fn enn_step_on_opencl_matches_cpu() {
 
     let stats = gpu.during_step;
     eprintln!("transfers during the device step: {stats:?}");
+    eprintln!("operations that ran on the host: {:?}", host_fallbacks());
     // The loss and the 11 gradients are read back once each at the end of the step.
     let reads_at_end = 1 + cpu.grads.len() as u64;
     assert!(

@@ -41,12 +41,15 @@ pub(crate) fn common_device<T: Element>(
     Ok(Some(device.clone()))
 }
 
-/// Downloads `inputs`, runs `host` on the host copies and uploads its result to `device`.
+/// Downloads `inputs`, runs `host` on the host copies and uploads its result to `device`;
+/// counts the run under `op` in [`super::host_fallbacks`].
 pub(crate) fn fallback<T: Element>(
+    op: &'static str,
     device: &OpenClDevice,
     inputs: &[&Tensor<T>],
     host: impl FnOnce(&[Tensor<T>]) -> Result<Tensor<T>>,
 ) -> Result<Tensor<T>> {
+    super::transfer::count_host_fallback(op);
     let copies = inputs
         .iter()
         .map(|t| t.to_host())
@@ -71,7 +74,8 @@ pub(crate) fn unary<T: Element>(
                 return Ok(out);
             }
         }
-        fallback(src.device(), &[x], |copies| Ok(host(&copies[0])))
+        let name = op.map_or("map", UnaryOp::kernel_name);
+        fallback(name, src.device(), &[x], |copies| Ok(host(&copies[0])))
     };
     match run() {
         Ok(out) => out,
@@ -95,7 +99,7 @@ pub(crate) fn binary<T: Element>(
             return Ok(Some(out));
         }
     }
-    fallback(&device, &[lhs, rhs], |c| host(&c[0], &c[1])).map(Some)
+    fallback(name, &device, &[lhs, rhs], |c| host(&c[0], &c[1])).map(Some)
 }
 
 /// Runs `where_cond` when any input is on a device; `None` when all are on the host.
@@ -111,12 +115,16 @@ pub(crate) fn where_cond<T: Element>(
             return Ok(Some(out));
         }
     }
-    fallback(&device, &inputs, |c| host(&c[0], &c[1], &c[2])).map(Some)
+    fallback("where_cond", &device, &inputs, |c| {
+        host(&c[0], &c[1], &c[2])
+    })
+    .map(Some)
 }
 
 /// Runs a reduction of a device tensor over the sorted, distinct axes `reduced`: the kernel
 /// `op` when given, otherwise `host`.
 pub(crate) fn reduce<T: Element>(
+    name: &'static str,
     x: &Tensor<T>,
     op: Option<ReduceOp>,
     reduced: &[usize],
@@ -129,7 +137,7 @@ pub(crate) fn reduce<T: Element>(
             return Ok(out);
         }
     }
-    fallback(src.device(), &[x], |c| host(&c[0]))
+    fallback(name, src.device(), &[x], |c| host(&c[0]))
 }
 
 /// Runs softmax or log_softmax of a device tensor along the normalised `axis`.
@@ -143,7 +151,8 @@ pub(crate) fn softmax<T: Element>(
     if let Some(out) = softmax_kernels::softmax(x, src, axis, log_form)? {
         return Ok(out);
     }
-    fallback(src.device(), &[x], |c| host(&c[0]))
+    let name = if log_form { "log_softmax" } else { "softmax" };
+    fallback(name, src.device(), &[x], |c| host(&c[0]))
 }
 
 /// Runs index_select of a device tensor along the normalised `axis` with checked indices.
@@ -157,7 +166,7 @@ pub(crate) fn index_select<T: Element>(
     if let Some(out) = index::index_select(x, src, axis, indices)? {
         return Ok(out);
     }
-    fallback(src.device(), &[x], |c| host(&c[0]))
+    fallback("index_select", src.device(), &[x], |c| host(&c[0]))
 }
 
 /// Runs gather of a device tensor along the normalised `axis` with a checked index.
@@ -172,7 +181,7 @@ pub(crate) fn gather<T: Element>(
     if let Some(out) = index::gather(x, src, axis, values, index_shape)? {
         return Ok(out);
     }
-    fallback(src.device(), &[x], |c| host(&c[0]))
+    fallback("gather", src.device(), &[x], |c| host(&c[0]))
 }
 
 /// Runs an operation without a kernel on host copies of `inputs` when any of them is on a
@@ -184,6 +193,6 @@ pub(crate) fn host_only<T: Element>(
 ) -> Result<Option<Tensor<T>>> {
     match common_device(op, inputs)? {
         None => Ok(None),
-        Some(device) => fallback(&device, inputs, host).map(Some),
+        Some(device) => fallback(op, &device, inputs, host).map(Some),
     }
 }

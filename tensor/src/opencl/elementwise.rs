@@ -55,7 +55,7 @@ pub(crate) enum UnaryOp<T> {
 
 impl<T: Element> UnaryOp<T> {
     /// Returns the kernel's name in `elementwise.cl`.
-    fn kernel_name(self) -> &'static str {
+    pub(crate) fn kernel_name(self) -> &'static str {
         match self {
             UnaryOp::Copy => "unary_copy",
             UnaryOp::Neg => "unary_neg",

@@ -97,7 +97,7 @@ mod transfer;
 
 pub use device::{DeviceInfo, OpenClDevice, DEVICE_ENV_VAR};
 pub use storage::ClStorage;
-pub use transfer::{reset_transfer_stats, transfer_stats, TransferStats};
+pub use transfer::{host_fallbacks, reset_transfer_stats, transfer_stats, TransferStats};
 
 use crate::storage::Storage;
 use crate::{Element, Tensor};

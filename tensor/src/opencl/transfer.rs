@@ -5,12 +5,16 @@
 //! and stride arguments of kernels are not transfers. Index lists that `index_select` and
 //! `gather` send to the device are counted as uploads.
 
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 
 static UPLOADS: AtomicU64 = AtomicU64::new(0);
 static DOWNLOADS: AtomicU64 = AtomicU64::new(0);
 static BYTES_UP: AtomicU64 = AtomicU64::new(0);
 static BYTES_DOWN: AtomicU64 = AtomicU64::new(0);
+/// How often each operation ran on host copies of device inputs, by operation name.
+static HOST_FALLBACKS: Mutex<BTreeMap<&'static str, u64>> = Mutex::new(BTreeMap::new());
 
 /// Copies between host and devices since the start of the process or the last
 /// [`reset_transfer_stats`].
@@ -39,11 +43,36 @@ pub fn transfer_stats() -> TransferStats {
     }
 }
 
-/// Sets every counter back to 0.
+/// Returns how often each operation without a usable kernel ran on host copies of device
+/// inputs, as `(operation, count)` pairs sorted by name, since the start of the process or the
+/// last [`reset_transfer_stats`].
+///
+/// This is the place to look when [`transfer_stats`] shows copies inside a chain of device
+/// operations: every entry downloaded its inputs and uploaded its result.
+pub fn host_fallbacks() -> Vec<(&'static str, u64)> {
+    let counts = HOST_FALLBACKS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    counts.iter().map(|(&op, &count)| (op, count)).collect()
+}
+
+/// Sets every counter back to 0, the host fallbacks included.
 pub fn reset_transfer_stats() {
     for counter in [&UPLOADS, &DOWNLOADS, &BYTES_UP, &BYTES_DOWN] {
         counter.store(0, Ordering::Relaxed);
     }
+    HOST_FALLBACKS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .clear();
+}
+
+/// Records that `op` ran on host copies of device inputs.
+pub(crate) fn count_host_fallback(op: &'static str) {
+    let mut counts = HOST_FALLBACKS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    *counts.entry(op).or_insert(0) += 1;
 }
 
 /// Records one upload of `bytes` bytes.

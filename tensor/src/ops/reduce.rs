@@ -58,6 +58,7 @@ impl<T: Element> Tensor<T> {
                 check_not_empty(op, count, self.shape())?;
             }
             return crate::opencl::dispatch::reduce(
+                op,
                 self,
                 reducer.device_op(),
                 &reduced,
