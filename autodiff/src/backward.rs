@@ -26,7 +26,7 @@ impl<T: Element> Tape<T> {
             });
         }
         // The seed lives where the output does, so the first rule sees one device.
-        let seed = device::move_to(Tensor::ones(output.shape()), Some(&output.value().device()))?;
+        let seed = Tensor::ones_on(output.shape(), &output.value().device())?;
         self.backward_with_seed(output, &seed)
     }
 

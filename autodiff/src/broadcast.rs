@@ -25,6 +25,12 @@ pub(crate) fn scatter_view_grad<T: Element>(
     view: impl FnOnce(&Tensor<T>) -> tensor::Result<Tensor<T>>,
     grad: &Tensor<T>,
 ) -> Result<Tensor<T>> {
+    if !grad.is_on_host() {
+        // The views that reach here (narrow, slice, select) select each position at most
+        // once, so writing the gradient into zeros equals adding it, and runs on the device.
+        let zeros = Tensor::zeros_on(base_shape, &grad.device())?;
+        return Ok(zeros.view_scatter(grad, view)?);
+    }
     let mut base = Tensor::<T>::zeros(base_shape);
     let layout = view(&base)?.layout().clone();
     if layout.shape() != grad.shape() {

@@ -22,6 +22,7 @@
 //! also returns `dx_t = dp W^T`, placed at step `t` of a zero `[B, T, d]` tensor.
 
 use autodiff::Var;
+use tensor::ops::derivative::Derivative;
 use tensor::{Element, Tensor};
 
 use crate::{EngramError, Result};
@@ -170,21 +171,15 @@ impl<T: Element> StepTensors<T> {
             _ => g.clone(),
         };
         // dp = du [p > 0], dW = x^T dp, db = sum_b dp
-        let dp = du.zip_map(&self.p, |d, p| if p > T::ZERO { d } else { T::ZERO })?;
+        let dp = du.mul_derivative(Derivative::Relu, &self.p)?;
         let dw = self.x.t()?.matmul(&dp)?;
         let db = dp.sum(&[0], false)?;
         grads.splice(0..0, [Some(dw), Some(db)]);
         if let Some(shape) = &self.input_shape {
             // dx_t = dp W^T, written into step t of a zero [B, T, d] gradient.
             let dx = dp.matmul(&self.weight.t()?)?;
-            let mut full = Tensor::zeros(shape);
-            let (steps, width) = (shape[1], shape[2]);
-            let dx = dx.to_vec();
-            let out = full.as_mut_slice();
-            for (b, row) in dx.chunks(width).enumerate() {
-                let start = (b * steps + self.t) * width;
-                out[start..start + width].copy_from_slice(row);
-            }
+            let zeros = Tensor::zeros_on(shape, &dx.device())?;
+            let full = zeros.view_scatter(&dx, |t| t.select(1, self.t))?;
             grads.push(Some(full));
         }
         Ok(grads)

@@ -40,6 +40,7 @@ pub mod error;
 pub mod init;
 pub mod layers;
 pub mod loss;
+mod loss_device;
 pub mod module;
 pub mod optim;
 pub mod param;

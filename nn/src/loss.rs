@@ -13,11 +13,13 @@
 //! [`cross_entropy`] is one fused tape node: the forward pass keeps only one logsumexp per row,
 //! and the backward pass writes `(softmax(z) - q) / n_kept` directly, because `sum_c q_c = 1`.
 //! Neither pass builds a one-hot or log-probability matrix, which matters for language models,
-//! where `[n, classes]` is `[batch * time, vocabulary]`.
+//! where `[n, classes]` is `[batch * time, vocabulary]`. Logits on an OpenCL device take a
+//! composed form instead (log_softmax, gather, mean), whose operations all run there.
 
 use autodiff::Var;
 use tensor::{Element, Tensor};
 
+use crate::loss_device::composed_cross_entropy;
 use crate::{NnError, Result};
 
 /// Options of [`cross_entropy`].
@@ -59,7 +61,11 @@ pub fn cross_entropy<T: Element>(
         .filter(|&&t| Some(t) != options.ignore_index)
         .count();
     if kept_rows == 0 {
-        return Ok(tape.constant(Tensor::scalar(T::ZERO)));
+        let zero = Tensor::zeros_on(&[], &logits.value().device())?;
+        return Ok(tape.constant(zero));
+    }
+    if !logits.value().is_on_host() {
+        return composed_cross_entropy(logits, targets, options, classes, kept_rows);
     }
 
     let z = logits.value().contiguous();

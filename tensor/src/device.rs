@@ -63,6 +63,38 @@ impl<T: Element> Tensor<T> {
         matches!(self.storage_enum(), Storage::Host(_))
     }
 
+    /// Creates a contiguous tensor of `shape` on `device` with every element `value`.
+    ///
+    /// On an OpenCL device a fill kernel writes the buffer, so nothing is copied from host
+    /// memory; this is how to make zeros or ones next to device tensors.
+    ///
+    /// # Errors
+    /// [`crate::TensorError::OpenCl`] when the device cannot allocate the buffer or run the
+    /// kernel, or has no `cl_khr_fp64` for an `f64` tensor.
+    pub fn full_on(shape: &[usize], value: T, device: &Device) -> Result<Tensor<T>> {
+        match device {
+            Device::Cpu => Ok(Tensor::full(shape, value)),
+            #[cfg(feature = "opencl")]
+            Device::OpenCl(target) => crate::opencl::copy::full(target, shape, value),
+        }
+    }
+
+    /// Creates a tensor of zeros on `device`; see [`Tensor::full_on`].
+    ///
+    /// # Errors
+    /// As [`Tensor::full_on`].
+    pub fn zeros_on(shape: &[usize], device: &Device) -> Result<Tensor<T>> {
+        Tensor::full_on(shape, T::ZERO, device)
+    }
+
+    /// Creates a tensor of ones on `device`; see [`Tensor::full_on`].
+    ///
+    /// # Errors
+    /// As [`Tensor::full_on`].
+    pub fn ones_on(shape: &[usize], device: &Device) -> Result<Tensor<T>> {
+        Tensor::full_on(shape, T::ONE, device)
+    }
+
     /// Returns a tensor with the same values and layout on `device`.
     ///
     /// A tensor already on `device` is returned as a shared handle. Moving to an OpenCL device

@@ -4,13 +4,15 @@
 //!
 //! Tolerances: arithmetic, comparisons, selection and copies must match bit for bit, because
 //! the kernels are built without contraction and with correctly rounded division and square
-//! root. exp, ln, tanh, sigmoid and pow follow `opencl_common::transcendental`.
+//! root. exp, ln, tanh, sigmoid, pow and the derivative of powf follow
+//! `opencl_common::transcendental`; the other derivative rules must match exactly.
 #![cfg(feature = "opencl")]
 
 mod opencl_common;
 
 use opencl_common::*;
 use proptest::prelude::*;
+use tensor::ops::derivative::Derivative;
 use tensor::{Element, Result, Tensor};
 
 type Unary<T> = fn(&Tensor<T>) -> Tensor<T>;
@@ -64,6 +66,50 @@ fn binary_ops<T: Element>() -> Vec<(&'static str, Binary<T>, bool)> {
         ("gt", |a, b| a.gt(b), false),
         ("ge", |a, b| a.ge(b), false),
         ("operator *", |a, b| a * b, false),
+        (
+            "d sqrt",
+            |g, y| g.mul_derivative(Derivative::Sqrt, y),
+            false,
+        ),
+        (
+            "d recip",
+            |g, y| g.mul_derivative(Derivative::Recip, y),
+            false,
+        ),
+        (
+            "d tanh",
+            |g, y| g.mul_derivative(Derivative::Tanh, y),
+            false,
+        ),
+        (
+            "d sigmoid",
+            |g, y| g.mul_derivative(Derivative::Sigmoid, y),
+            false,
+        ),
+        (
+            "d relu",
+            |g, x| g.mul_derivative(Derivative::Relu, x),
+            false,
+        ),
+        ("d abs", |g, x| g.mul_derivative(Derivative::Abs, x), false),
+        (
+            "d square",
+            |g, x| g.mul_derivative(Derivative::Square, x),
+            false,
+        ),
+        (
+            "d powf",
+            |g, x| g.mul_derivative(Derivative::Powf(T::from_f64(1.7)), x),
+            true,
+        ),
+        (
+            "d clamp",
+            |g, x| {
+                let (min, max) = (T::from_f64(-1.0), T::from_f64(0.5));
+                g.mul_derivative(Derivative::Clamp(min, max), x)
+            },
+            false,
+        ),
     ]
 }
 

@@ -42,23 +42,16 @@ fn when<T: Element>(
     Ok(if needed { Some(f()?) } else { None })
 }
 
-/// Computes the share of the gradient that `a` receives in `maximum(a, b)` (`prefer_a` = `a > b`) or
-/// `minimum(a, b)` (`prefer_a` = `a < b`): 1 where `a` wins, 1/2 at ties, 0 where `b` wins.
+/// Computes the share of the gradient that `a` receives in `maximum(a, b)` (`a_wins` = `a > b`)
+/// or `minimum(a, b)` (`a_wins` = `a < b`): 1 where `a` wins, 1/2 at ties, 0 where `b` wins
+/// (and 0 where either is NaN, since every comparison with NaN is false).
 fn winner_share<T: Element>(
     a: &Tensor<T>,
+    a_wins: Tensor<T>,
     b: &Tensor<T>,
-    prefer_a: fn(T, T) -> bool,
 ) -> tensor::Result<Tensor<T>> {
-    let half = T::from_f64(0.5);
-    a.zip_map(b, move |x, y| {
-        if x == y {
-            half
-        } else if prefer_a(x, y) {
-            T::ONE
-        } else {
-            T::ZERO
-        }
-    })
+    // Written with comparison masks rather than a closure, so it also runs on a device.
+    a_wins.add(&a.eq(b)?.mul_scalar(T::from_f64(0.5)))
 }
 
 impl<T: Element> Var<T> {
@@ -113,7 +106,7 @@ impl<T: Element> Var<T> {
         let output = a.maximum(&b)?;
         // d max(a, b)/da = [a > b] + [a = b]/2, and symmetrically for b
         record_binary("maximum", self, other, output, move |g, _| {
-            let share_a = winner_share(&a, &b, |x, y| x > y)?;
+            let share_a = winner_share(&a, a.gt(&b)?, &b)?;
             let ga = g.mul(&share_a)?;
             let gb = g.mul(&share_a.rsub_scalar(T::ONE))?;
             Ok((Some(ga), Some(gb)))
@@ -127,7 +120,7 @@ impl<T: Element> Var<T> {
         let output = a.minimum(&b)?;
         // d min(a, b)/da = [a < b] + [a = b]/2, and symmetrically for b
         record_binary("minimum", self, other, output, move |g, _| {
-            let share_a = winner_share(&a, &b, |x, y| x < y)?;
+            let share_a = winner_share(&a, a.lt(&b)?, &b)?;
             let ga = g.mul(&share_a)?;
             let gb = g.mul(&share_a.rsub_scalar(T::ONE))?;
             Ok((Some(ga), Some(gb)))
@@ -143,11 +136,9 @@ impl<T: Element> Var<T> {
         // d(a^b)/da = b a^(b-1), d(a^b)/db = a^b ln a
         record_binary("pow", self, other, y, move |g, tracked| {
             let ga = when(tracked[0], || {
-                g.mul(&a.zip_map(&b, |a, b| b * a.powf(b - T::ONE))?)
+                g.mul(&b.mul(&a.pow(&b.sub_scalar(T::ONE))?)?)
             })?;
-            let gb = when(tracked[1], || {
-                g.mul(&saved_y.zip_map(&a, |y, a| y * a.ln())?)
-            })?;
+            let gb = when(tracked[1], || g.mul(&saved_y.mul(&a.ln())?))?;
             Ok((ga, gb))
         })
     }
@@ -157,7 +148,8 @@ impl<T: Element> Var<T> {
     pub fn where_cond(mask: &Tensor<T>, on_true: &Var<T>, on_false: &Var<T>) -> Result<Var<T>> {
         let output = Tensor::where_cond(mask, on_true.value(), on_false.value())?;
         let mask = mask.clone();
-        let zero = Tensor::scalar(T::ZERO);
+        // Made on the device of the value, so that the backward pass stays there.
+        let zero = Tensor::zeros_on(&[], &on_true.value().device())?;
         // d where(m, a, b)/da = m, d where(m, a, b)/db = 1 - m
         record_binary(
             "where_cond",

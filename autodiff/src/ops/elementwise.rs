@@ -12,6 +12,7 @@
 //! - `clamp(min, max)` passes the gradient for `min <= x <= max` (boundaries included) and
 //!   gives 0 outside the range.
 
+use tensor::ops::derivative::Derivative;
 use tensor::Element;
 
 use super::record_unary;
@@ -47,16 +48,7 @@ impl<T: Element> Var<T> {
         let saved = y.clone();
         // d(sqrt x)/dx = 1 / (2 sqrt x) = 1 / (2 y)
         record_unary("sqrt", self, y, move |g| {
-            Ok(g.zip_map(
-                &saved,
-                |g, y| {
-                    if g == T::ZERO {
-                        T::ZERO
-                    } else {
-                        g / (y + y)
-                    }
-                },
-            )?)
+            Ok(g.mul_derivative(Derivative::Sqrt, &saved)?)
         })
     }
 
@@ -66,7 +58,7 @@ impl<T: Element> Var<T> {
         let saved = y.clone();
         // d(1/x)/dx = -1 / x^2 = -y^2
         record_unary("recip", self, y, move |g| {
-            Ok(g.zip_map(&saved, |g, y| -(g * y * y))?)
+            Ok(g.mul_derivative(Derivative::Recip, &saved)?)
         })
     }
 
@@ -76,7 +68,7 @@ impl<T: Element> Var<T> {
         let saved = y.clone();
         // d(tanh x)/dx = 1 - tanh^2 x = 1 - y^2
         record_unary("tanh", self, y, move |g| {
-            Ok(g.zip_map(&saved, |g, y| g * (T::ONE - y * y))?)
+            Ok(g.mul_derivative(Derivative::Tanh, &saved)?)
         })
     }
 
@@ -86,7 +78,7 @@ impl<T: Element> Var<T> {
         let saved = y.clone();
         // d(sigmoid x)/dx = y (1 - y)
         record_unary("sigmoid", self, y, move |g| {
-            Ok(g.zip_map(&saved, |g, y| g * y * (T::ONE - y))?)
+            Ok(g.mul_derivative(Derivative::Sigmoid, &saved)?)
         })
     }
 
@@ -95,7 +87,7 @@ impl<T: Element> Var<T> {
         let x = self.value().clone();
         // d(relu x)/dx = 1 for x > 0, else 0 (0 at the kink)
         record_unary("relu", self, x.relu(), move |g| {
-            Ok(g.zip_map(&x, |g, x| if x > T::ZERO { g } else { T::ZERO })?)
+            Ok(g.mul_derivative(Derivative::Relu, &x)?)
         })
     }
 
@@ -104,15 +96,7 @@ impl<T: Element> Var<T> {
         let x = self.value().clone();
         // d|x|/dx = sign(x), with sign(0) = 0
         record_unary("abs", self, x.abs(), move |g| {
-            Ok(g.zip_map(&x, |g, x| {
-                if x > T::ZERO {
-                    g
-                } else if x < T::ZERO {
-                    -g
-                } else {
-                    T::ZERO
-                }
-            })?)
+            Ok(g.mul_derivative(Derivative::Abs, &x)?)
         })
     }
 
@@ -121,7 +105,7 @@ impl<T: Element> Var<T> {
         let x = self.value().clone();
         // d(x^2)/dx = 2x
         record_unary("square", self, x.square(), move |g| {
-            Ok(g.zip_map(&x, |g, x| g * (x + x))?)
+            Ok(g.mul_derivative(Derivative::Square, &x)?)
         })
     }
 
@@ -130,7 +114,7 @@ impl<T: Element> Var<T> {
         let x = self.value().clone();
         // d(x^p)/dx = p x^(p-1)
         record_unary("powf", self, x.powf(exponent), move |g| {
-            Ok(g.zip_map(&x, |g, x| g * exponent * x.powf(exponent - T::ONE))?)
+            Ok(g.mul_derivative(Derivative::Powf(exponent), &x)?)
         })
     }
 
@@ -144,7 +128,7 @@ impl<T: Element> Var<T> {
         let y = x.clamp(min, max)?;
         // d clamp(x)/dx = 1 inside [min, max], 0 outside
         record_unary("clamp", self, y, move |g| {
-            Ok(g.zip_map(&x, |g, x| if x >= min && x <= max { g } else { T::ZERO })?)
+            Ok(g.mul_derivative(Derivative::Clamp(min, max), &x)?)
         })
     }
 

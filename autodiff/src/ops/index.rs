@@ -39,7 +39,7 @@ impl<T: Element> Var<T> {
         // dx[.., i, ..] = sum of g[.., j, ..] over j with indices[j] = i
         record_unary("index_select", self, output, move |g| {
             let spread = spread_indices(&indices, g.shape(), axis_index)?;
-            Ok(Tensor::zeros(&input_shape).scatter_add(axis, &spread, g)?)
+            Ok(Tensor::zeros_on(&input_shape, &g.device())?.scatter_add(axis, &spread, g)?)
         })
     }
 
@@ -51,7 +51,7 @@ impl<T: Element> Var<T> {
         let index = copy_indices(index)?;
         // dx = scatter_add(zeros, index, g): each gathered element returns its gradient
         record_unary("gather", self, output, move |g| {
-            Ok(Tensor::zeros(&input_shape).scatter_add(axis, &index, g)?)
+            Ok(Tensor::zeros_on(&input_shape, &g.device())?.scatter_add(axis, &index, g)?)
         })
     }
 

@@ -10,7 +10,7 @@
 //! scale or shift (layers add those). With `r = 1 / sqrt(var + eps)` and means taken over the
 //! last axis, `dx = r * (g - mean(g) - y * mean(g * y))`.
 
-use tensor::Element;
+use tensor::{Element, Tensor};
 
 use super::record_unary;
 use crate::{AutodiffError, Result, Var};
@@ -30,11 +30,12 @@ impl<T: Element> Var<T> {
         }
         let x = self.value();
         let norm = x.square().sum(&[axis], true)?.sqrt();
-        let divisor = norm.map(move |n| n.max_of(eps));
+        let divisor = norm.clamp(eps, T::INFINITY)?;
         let y = x.div(&divisor)?;
 
         // 1 where the norm exceeds eps (the divisor depends on x), 0 where it was clamped.
-        let unclamped = norm.map(move |n| if n > eps { T::ONE } else { T::ZERO });
+        // The comparison with a one-element tensor made on x's device keeps this on a device.
+        let unclamped = norm.gt(&Tensor::full_on(&[], eps, &x.device())?)?;
         let saved = y.clone();
         // dx = (g - y * sum(g * y) * [norm > eps]) / max(norm, eps)
         record_unary("l2_normalize", self, y, move |g| {

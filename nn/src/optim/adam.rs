@@ -16,6 +16,7 @@
 
 use tensor::Element;
 
+use super::on_device::{self, AdamStep};
 use super::{check_hyper, check_shapes, contiguous_grad, Optimizer, ParamGrad, SlotMap};
 use crate::{Result, StateDict};
 
@@ -103,11 +104,8 @@ pub(crate) fn adam_update<T: Element>(
         0.0
     });
     for p in params.iter_mut() {
-        let grad = contiguous_grad(&p.grad);
-        let g = grad
-            .as_slice()
-            .expect("contiguous_grad returns a contiguous tensor");
-        let slot = state.get_or_create(op, &p.name, grad.shape(), &BUFFERS)?;
+        let device = p.value.device();
+        let slot = state.get_or_create(op, &p.name, p.grad.shape(), &BUFFERS, &device)?;
         slot.step += 1;
 
         // Bias corrections in f64: b^t underflows gracefully and 1 - b^t stays accurate.
@@ -118,6 +116,22 @@ pub(crate) fn adam_update<T: Element>(
         let inv_sqrt_c2 = T::from_f64(1.0 / correction2.sqrt());
 
         let (m_buf, v_buf) = slot.buffers.split_at_mut(1);
+        if !p.value.is_on_host() {
+            let settings = AdamStep {
+                beta1: b1,
+                beta2: b2,
+                eps,
+                weight_decay: wd,
+                step_size,
+                inv_sqrt_c2,
+            };
+            on_device::adam(p.value, &p.grad, &mut m_buf[0], &mut v_buf[0], &settings)?;
+            continue;
+        }
+        let grad = contiguous_grad(&p.grad);
+        let g = grad
+            .as_slice()
+            .expect("contiguous_grad returns a contiguous tensor");
         let m = m_buf[0].as_mut_slice();
         let v = v_buf[0].as_mut_slice();
         let value = p.value.as_mut_slice();

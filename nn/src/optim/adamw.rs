@@ -84,7 +84,8 @@ impl<T: Element> Optimizer<T> for AdamW<T> {
 
         let shrink = T::from_f64(1.0 - self.config.lr * self.config.weight_decay);
         for p in params.iter_mut() {
-            p.value.as_mut_slice().iter_mut().for_each(|x| *x *= shrink);
+            // A whole-tensor operation, so that it also runs on a device.
+            p.value.mul_scalar_inplace(shrink);
         }
         adam_update("AdamW::step", &self.config, false, &mut self.state, params)
     }

@@ -18,6 +18,7 @@
 mod adam;
 mod adamw;
 mod clip;
+mod on_device;
 mod rmsprop;
 mod sgd;
 
@@ -29,7 +30,7 @@ pub use sgd::{Sgd, SgdConfig};
 
 use std::collections::BTreeMap;
 
-use tensor::{Element, Tensor};
+use tensor::{Device, Element, Tensor};
 
 use crate::{NnError, Result, StateDict};
 
@@ -110,18 +111,34 @@ pub(crate) struct SlotMap<T: Element> {
 }
 
 impl<T: Element> SlotMap<T> {
-    /// Returns the slot of `name`, creating zero buffers of `shape` on first use.
+    /// Returns the slot of `name`, creating zero buffers of `shape` on `device` on first use.
+    /// Buffers elsewhere (state loaded from a checkpoint into host memory for a parameter on
+    /// an accelerator) move to `device` once.
     pub fn get_or_create(
         &mut self,
         op: &'static str,
         name: &str,
         shape: &[usize],
         buffer_names: &[&str],
+        device: &Device,
     ) -> Result<&mut Slot<T>> {
-        let slot = self.slots.entry(name.to_string()).or_insert_with(|| Slot {
-            buffers: buffer_names.iter().map(|_| Tensor::zeros(shape)).collect(),
-            step: 0,
-        });
+        if !self.slots.contains_key(name) {
+            let buffers = buffer_names
+                .iter()
+                .map(|_| Tensor::zeros_on(shape, device))
+                .collect::<tensor::Result<Vec<_>>>()?;
+            self.slots
+                .insert(name.to_string(), Slot { buffers, step: 0 });
+        }
+        let slot = self
+            .slots
+            .get_mut(name)
+            .expect("the slot was inserted above when missing");
+        for buffer in &mut slot.buffers {
+            if buffer.device() != *device {
+                *buffer = buffer.to_device(device)?;
+            }
+        }
         if slot.buffers.iter().any(|b| b.shape() != shape) {
             return Err(NnError::ShapeMismatch {
                 op,

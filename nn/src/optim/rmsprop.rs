@@ -14,6 +14,7 @@
 
 use tensor::Element;
 
+use super::on_device;
 use super::{check_hyper, check_shapes, contiguous_grad, Optimizer, ParamGrad, SlotMap};
 use crate::{Result, StateDict};
 
@@ -112,16 +113,26 @@ impl<T: Element> Optimizer<T> for RmsProp<T> {
         let mu = T::from_f64(self.config.momentum);
         let wd = T::from_f64(self.config.weight_decay);
         for p in params.iter_mut() {
+            let device = p.value.device();
+            let slot = self.state.get_or_create(
+                "RmsProp::step",
+                &p.name,
+                p.grad.shape(),
+                &BUFFERS,
+                &device,
+            )?;
+            slot.step += 1;
+
+            let (s_buf, b_buf) = slot.buffers.split_at_mut(1);
+            if !p.value.is_on_host() {
+                let buffers = [&mut s_buf[0], &mut b_buf[0]];
+                on_device::rmsprop(p.value, &p.grad, buffers, (lr, alpha, eps, mu, wd))?;
+                continue;
+            }
             let grad = contiguous_grad(&p.grad);
             let g = grad
                 .as_slice()
                 .expect("contiguous_grad returns a contiguous tensor");
-            let slot =
-                self.state
-                    .get_or_create("RmsProp::step", &p.name, grad.shape(), &BUFFERS)?;
-            slot.step += 1;
-
-            let (s_buf, b_buf) = slot.buffers.split_at_mut(1);
             let s = s_buf[0].as_mut_slice();
             let b = b_buf[0].as_mut_slice();
             let value = p.value.as_mut_slice();

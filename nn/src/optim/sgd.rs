@@ -12,8 +12,9 @@
 //!
 //! With `momentum = 0` this is plain gradient descent, p = p - lr g.
 
-use tensor::Element;
+use tensor::{Device, Element};
 
+use super::on_device;
 use super::{check_hyper, check_shapes, contiguous_grad, Optimizer, ParamGrad, SlotMap};
 use crate::{NnError, Result, StateDict};
 
@@ -100,6 +101,24 @@ impl<T: Element> Optimizer<T> for Sgd<T> {
         let wd = T::from_f64(self.config.weight_decay);
         let nesterov = self.config.nesterov;
         for p in params.iter_mut() {
+            if !p.value.is_on_host() {
+                let velocity = if self.config.momentum == 0.0 {
+                    None
+                } else {
+                    let device = p.value.device();
+                    let slot = self.state.get_or_create(
+                        "Sgd::step",
+                        &p.name,
+                        p.grad.shape(),
+                        &BUFFERS,
+                        &device,
+                    )?;
+                    slot.step += 1;
+                    Some(&mut slot.buffers[0])
+                };
+                on_device::sgd(p.value, &p.grad, velocity, (lr, mu, wd, nesterov))?;
+                continue;
+            }
             let grad = contiguous_grad(&p.grad);
             let g = grad
                 .as_slice()
@@ -111,9 +130,13 @@ impl<T: Element> Optimizer<T> for Sgd<T> {
                 }
                 continue;
             }
-            let slot = self
-                .state
-                .get_or_create("Sgd::step", &p.name, grad.shape(), &BUFFERS)?;
+            let slot = self.state.get_or_create(
+                "Sgd::step",
+                &p.name,
+                grad.shape(),
+                &BUFFERS,
+                &Device::Cpu,
+            )?;
             slot.step += 1;
             let v = slot.buffers[0].as_mut_slice();
             for ((x, vi), &gi) in value.iter_mut().zip(v.iter_mut()).zip(g) {

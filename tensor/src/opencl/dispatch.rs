@@ -10,7 +10,7 @@
 
 use super::elementwise::{self, BinaryOp, UnaryOp};
 use super::reduce::{self as reduce_kernels, ReduceOp};
-use super::{index, softmax as softmax_kernels, ClStorage, OpenClDevice};
+use super::{copy, index, softmax as softmax_kernels, ClStorage, OpenClDevice};
 use crate::{Device, Element, Result, Tensor, TensorError};
 
 /// Returns the OpenCL storage of a tensor that lives on a device.
@@ -182,6 +182,43 @@ pub(crate) fn gather<T: Element>(
         return Ok(out);
     }
     fallback("gather", src.device(), &[x], |c| host(&c[0]))
+}
+
+/// Concatenates tensors along the normalised `axis` when any is on a device; `None` when all
+/// are on the host. `out_shape` is the checked output shape.
+pub(crate) fn cat<T: Element>(
+    tensors: &[&Tensor<T>],
+    axis: usize,
+    out_shape: &[usize],
+    host: impl FnOnce(&[Tensor<T>]) -> Result<Tensor<T>>,
+) -> Result<Option<Tensor<T>>> {
+    let Some(device) = common_device("cat", tensors)? else {
+        return Ok(None);
+    };
+    if let Some(out) = copy::cat(&device, tensors, axis, out_shape)? {
+        return Ok(Some(out));
+    }
+    fallback("cat", &device, tensors, host).map(Some)
+}
+
+/// Runs `view_scatter` when `base` or `src` is on a device; `None` when both are on the host.
+/// `view` is the checked layout of the view over a contiguous tensor of `base`'s shape.
+pub(crate) fn view_scatter<T: Element>(
+    base: &Tensor<T>,
+    view: &crate::Layout,
+    src: &Tensor<T>,
+    host: impl FnOnce(&Tensor<T>, &Tensor<T>) -> Result<Tensor<T>>,
+) -> Result<Option<Tensor<T>>> {
+    let Some(device) = common_device("view_scatter", &[base, src])? else {
+        return Ok(None);
+    };
+    if let Some(out) = copy::view_scatter(&device, base, view, src)? {
+        return Ok(Some(out));
+    }
+    fallback("view_scatter", &device, &[base, src], |c| {
+        host(&c[0], &c[1])
+    })
+    .map(Some)
 }
 
 /// Runs an operation without a kernel on host copies of `inputs` when any of them is on a

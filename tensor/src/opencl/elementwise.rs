@@ -9,6 +9,7 @@
 use super::launch::{enqueue, kernel_builder, output_tensor, program, ELEMENTWISE};
 use super::layout::{coalesce, encode};
 use super::ClStorage;
+use crate::ops::derivative::Derivative;
 use crate::shape::{broadcast_shapes, num_elements};
 use crate::{Element, Result, Tensor};
 
@@ -124,6 +125,8 @@ pub(crate) enum BinaryOp<T> {
     Greater,
     /// 1 where a >= b.
     GreaterEqual,
+    /// a (an upstream gradient) times a derivative computed from b.
+    Derivative(crate::ops::derivative::Derivative<T>),
 }
 
 impl<T: Element> BinaryOp<T> {
@@ -144,14 +147,27 @@ impl<T: Element> BinaryOp<T> {
             BinaryOp::LessEqual => "binary_le",
             BinaryOp::Greater => "binary_gt",
             BinaryOp::GreaterEqual => "binary_ge",
+            BinaryOp::Derivative(d) => match d {
+                Derivative::Sqrt => "derivative_sqrt",
+                Derivative::Recip => "derivative_recip",
+                Derivative::Tanh => "derivative_tanh",
+                Derivative::Sigmoid => "derivative_sigmoid",
+                Derivative::Relu => "derivative_relu",
+                Derivative::Abs => "derivative_abs",
+                Derivative::Square => "derivative_square",
+                Derivative::Powf(_) => "derivative_powf",
+                Derivative::Clamp(..) => "derivative_clamp",
+            },
         }
     }
 
-    /// Returns the kernel's parameter `p` (0 where unused).
-    fn param(self) -> T {
+    /// Returns the kernel's parameters `p` and `q` (0 where unused).
+    fn params(self) -> (T, T) {
         match self {
-            BinaryOp::ScaledAdd(alpha) => alpha,
-            _ => T::ZERO,
+            BinaryOp::ScaledAdd(alpha) => (alpha, T::ZERO),
+            BinaryOp::Derivative(Derivative::Powf(p)) => (p, T::ZERO),
+            BinaryOp::Derivative(Derivative::Clamp(min, max)) => (min, max),
+            _ => (T::ZERO, T::ZERO),
         }
     }
 }
@@ -217,7 +233,8 @@ pub(crate) fn binary<T: Element>(
             .arg(la)
             .arg(sources[1].buffer())
             .arg(lb)
-            .arg(op.param())
+            .arg(op.params().0)
+            .arg(op.params().1)
             .arg(n as i64);
         // SAFETY: both layouts are broadcast views of valid layouts over their storages, and
         // work-item i writes out[i] with i < n.

@@ -52,6 +52,15 @@ pub(crate) const INDEX: Source = Source {
     ),
 };
 
+/// Filling a buffer and copying views into positions of another buffer.
+pub(crate) const COPY: Source = Source {
+    name: "copy.cl",
+    text: concat!(
+        include_str!("kernels/strided.cl"),
+        include_str!("kernels/copy.cl")
+    ),
+};
+
 /// Returns the program of `source` for element type `T` on `device`, built on first use.
 pub(crate) fn program<T: Element>(device: &OpenClDevice, source: &Source) -> Result<Program> {
     device.program(source.name, source.text, T::DTYPE)

@@ -80,6 +80,7 @@
 //! `gemm.rs` launches the matrix product, whose kernel source and a guide to its tiling are in
 //! `kernels/gemm.cl`; `matmul.rs` runs it for device tensors.
 
+pub(crate) mod copy;
 mod device;
 pub(crate) mod dispatch;
 pub(crate) mod elementwise;

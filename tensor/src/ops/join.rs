@@ -47,16 +47,17 @@ impl<T: Element> Tensor<T> {
             }
         }
 
+        let mut out_shape = first.shape().to_vec();
+        out_shape[axis] = tensors.iter().map(|t| t.shape()[axis]).sum();
+
         #[cfg(feature = "opencl")]
-        if let Some(out) = crate::opencl::dispatch::host_only("cat", tensors, |host| {
+        if let Some(out) = crate::opencl::dispatch::cat(tensors, axis, &out_shape, |host| {
             let refs: Vec<&Tensor<T>> = host.iter().collect();
             Tensor::cat(&refs, axis as isize)
         })? {
             return Ok(out);
         }
 
-        let mut out_shape = first.shape().to_vec();
-        out_shape[axis] = tensors.iter().map(|t| t.shape()[axis]).sum();
         let (outer, _, inner) = split_at_axis(&out_shape, axis);
         let slices: Vec<_> = tensors.iter().map(|t| row_major(t)).collect();
 

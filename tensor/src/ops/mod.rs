@@ -16,6 +16,7 @@
 pub mod arith;
 pub mod binary;
 pub mod compare;
+pub mod derivative;
 mod exp_simd;
 pub mod index;
 pub mod inplace;
@@ -31,4 +32,5 @@ pub(crate) mod simd;
 pub mod slices;
 pub mod softmax;
 pub mod unary;
+pub mod view_scatter;
 pub(crate) mod walk;

@@ -49,11 +49,12 @@ UNARY(unary_div_scalar, x / p)
 UNARY(unary_rsub_scalar, p - x)
 
 // A binary kernel NAME computing EXPR from a (left input) and b (right input), both already
-// broadcast to the output shape by their layouts, and one scalar parameter p (scaled_add).
+// broadcast to the output shape by their layouts, and two scalar parameters p and q (used by
+// scaled_add and the derivatives of powf and clamp).
 #define BINARY(NAME, EXPR)                                                                \
     __kernel void NAME(__global T* out, __global const T* lhs, const long16 lhs_layout,   \
                        __global const T* rhs, const long16 rhs_layout, const T p,         \
-                       const long n)                                                      \
+                       const T q, const long n)                                           \
     {                                                                                     \
         const long i = get_global_id(0);                                                  \
         if (i >= n) {                                                                     \
@@ -79,6 +80,18 @@ BINARY(binary_lt, (a < b) ? (T)1 : (T)0)
 BINARY(binary_le, (a <= b) ? (T)1 : (T)0)
 BINARY(binary_gt, (a > b) ? (T)1 : (T)0)
 BINARY(binary_ge, (a >= b) ? (T)1 : (T)0)
+
+// Backward rules of unary functions: a is the upstream gradient g, b the saved input x or
+// output y (see `Derivative` in ops/derivative.rs for which one each rule takes).
+BINARY(derivative_sqrt, (a == (T)0) ? (T)0 : a / (b + b))
+BINARY(derivative_recip, -(a * b * b))
+BINARY(derivative_tanh, a * ((T)1 - b * b))
+BINARY(derivative_sigmoid, a * b * ((T)1 - b))
+BINARY(derivative_relu, (b > (T)0) ? a : (T)0)
+BINARY(derivative_abs, (b > (T)0) ? a : ((b < (T)0) ? -a : (T)0))
+BINARY(derivative_square, a * (b + b))
+BINARY(derivative_powf, a * p * pow(b, p - (T)1))
+BINARY(derivative_clamp, (b >= p && b <= q) ? a : (T)0)
 
 // Selection by a mask: out[i] is the on_true value where the mask is not 0 (NaN counts as not
 // 0) and the on_false value elsewhere. All three inputs are broadcast by their layouts.
