@@ -1,16 +1,94 @@
-//! A chain of device operations copies nothing between host and device. This file contains a
-//! single test because the transfer counters are global to the process. Runs only with the
-//! `opencl` feature.
+//! Device operations copy nothing between host and device, and run no host fallback. Runs
+//! only with the `opencl` feature.
+//!
+//! The transfer counters are global to the process, so every test here locks [`COUNTERS`]
+//! before its first device operation.
 #![cfg(feature = "opencl")]
 
 mod opencl_common;
 
-use opencl_common::device;
-use tensor::opencl::{reset_transfer_stats, transfer_stats, TransferStats};
-use tensor::Tensor;
+use std::sync::{Mutex, MutexGuard};
+
+use opencl_common::*;
+use proptest::prelude::*;
+use tensor::opencl::{host_fallbacks, reset_transfer_stats, transfer_stats, TransferStats};
+use tensor::{Element, Tensor};
+
+/// Serialises the tests of this file, which all read the global transfer counters.
+static COUNTERS: Mutex<()> = Mutex::new(());
+
+/// Locks [`COUNTERS`]. A test that panicked while it had the lock does not invalidate it.
+fn lock_counters() -> MutexGuard<'static, ()> {
+    COUNTERS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Runs `op` with fresh counters and returns its result with the copies and host fallbacks
+/// that it made.
+fn counted<R>(op: impl FnOnce() -> R) -> (R, TransferStats, Vec<(&'static str, u64)>) {
+    reset_transfer_stats();
+    let out = op();
+    (out, transfer_stats(), host_fallbacks())
+}
+
+/// Checks that an operation's result is on the device and that it copied nothing.
+fn stayed_on_device<T: Element>(
+    name: &str,
+    out: &Tensor<T>,
+    stats: TransferStats,
+    fallbacks: &[(&'static str, u64)],
+) -> Result<(), String> {
+    if out.is_on_host() {
+        return Err(format!("{name}: the result is in host memory"));
+    }
+    if stats != TransferStats::default() {
+        return Err(format!("{name}: copied {stats:?}"));
+    }
+    if !fallbacks.is_empty() {
+        return Err(format!("{name}: ran on the host: {fallbacks:?}"));
+    }
+    Ok(())
+}
+
+/// Runs var and logsumexp over `axes` of a device view and checks that neither copies.
+fn check_var_logsumexp<T: Element>(
+    shape: &[usize],
+    values: &[f64],
+    (view, seed): (View, u32),
+    mask: u8,
+) -> Result<(), String> {
+    let _guard = lock_counters();
+    let on_device = filled::<T>(shape, values).to_device(&device()).unwrap();
+    let x = apply_view(&on_device, view, seed);
+    let axes: Vec<isize> = (0..x.rank() as isize)
+        .filter(|&a| mask >> a & 1 == 1)
+        .collect();
+    let (var, stats, fallbacks) = counted(|| x.var(&axes, mask & 0x80 != 0).unwrap());
+    stayed_on_device("var", &var, stats, &fallbacks)?;
+    let (logsumexp, stats, fallbacks) = counted(|| x.logsumexp(&axes, false).unwrap());
+    stayed_on_device("logsumexp", &logsumexp, stats, &fallbacks)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(16))]
+
+    #[test]
+    fn var_logsumexp_copy_nothing(
+        shape in shape(), values in values(), view in view(), mask in any::<u8>(), is_f64 in any::<bool>()
+    ) {
+        let result = if is_f64 {
+            check_var_logsumexp::<f64>(&shape, &values, view, mask)
+        } else {
+            check_var_logsumexp::<f32>(&shape, &values, view, mask)
+        };
+        prop_assert_eq!(result, Ok(()));
+    }
+}
 
 #[test]
 fn device_chain_makes_no_host_copy() {
+    let _guard = lock_counters();
     let dev = device();
     let x = Tensor::<f32>::arange(0.0, 24.0, 1.0)
         .unwrap()

@@ -44,14 +44,15 @@
 //!   `+ - * /`, the comparisons `eq ne lt le gt ge`, and `where_cond`;
 //! - in place: `add_inplace scaled_add_inplace mul_scalar_inplace` (into a new buffer that
 //!   replaces the old one, see below);
-//! - reductions over any axes: `sum mean max min`, and `sum_all mean_all` through them;
+//! - reductions over any axes: `sum mean max min var logsumexp`, and `sum_all mean_all`
+//!   through them;
 //! - `softmax log_softmax`, `index_select gather`, and `contiguous` (so `reshape`, which
 //!   copies through it);
 //! - `matmul` (batched and broadcast, one launch per batch entry) and `gemm`, on any strides.
 //!
 //! Every other operation falls back to the host: its inputs are downloaded (once per
 //! buffer), the host code runs, and the result is uploaded to the device. This covers
-//! `map zip_map map_inplace var logsumexp cat stack scatter_add cast` and the
+//! `map zip_map map_inplace cat stack scatter_add cast` and the
 //! operations above on views with more than six axes after merging. `argmax` and `argmin`
 //! read the host copy and return [`Indices`](crate::Indices) in host memory.
 //!
