@@ -70,8 +70,36 @@ fn check_var_logsumexp<T: Element>(
     stayed_on_device("logsumexp", &logsumexp, stats, &fallbacks)
 }
 
+/// Converts a device view to every element type and checks that no conversion copies.
+fn check_cast<T: Element>(
+    shape: &[usize],
+    values: &[f64],
+    (view, seed): (View, u32),
+) -> Result<(), String> {
+    let _guard = lock_counters();
+    let on_device = filled::<T>(shape, values).to_device(&device()).unwrap();
+    let x = apply_view(&on_device, view, seed);
+
+    let (narrow, stats, fallbacks) = counted(|| x.cast::<f32>());
+    stayed_on_device("cast to f32", &narrow, stats, &fallbacks)?;
+    let (wide, stats, fallbacks) = counted(|| x.cast::<f64>());
+    stayed_on_device("cast to f64", &wide, stats, &fallbacks)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(16))]
+
+    #[test]
+    fn cast_copies_nothing(
+        shape in shape(), values in values(), view in view(), is_f64 in any::<bool>()
+    ) {
+        let result = if is_f64 {
+            check_cast::<f64>(&shape, &values, view)
+        } else {
+            check_cast::<f32>(&shape, &values, view)
+        };
+        prop_assert_eq!(result, Ok(()));
+    }
 
     #[test]
     fn var_logsumexp_copy_nothing(
@@ -84,6 +112,27 @@ proptest! {
         };
         prop_assert_eq!(result, Ok(()));
     }
+}
+
+#[test]
+fn deep_cast_runs_on_host_copy() {
+    let _guard = lock_counters();
+    // Seven axes that cannot merge exceed the kernels' six, so the conversion runs on the host.
+    let host = Tensor::<f32>::arange(0.0, 128.0, 1.0)
+        .unwrap()
+        .reshape(&[2; 7])
+        .unwrap();
+    let order = [1, 0, 3, 2, 5, 4, 6];
+    let view = host.to_device(&device()).unwrap().permute(&order).unwrap();
+
+    let (wide, stats, fallbacks) = counted(|| view.cast::<f64>());
+    assert!(!wide.is_on_host(), "the result goes back to the device");
+    assert_eq!((stats.downloads, stats.uploads), (1, 1));
+    assert_eq!(fallbacks, vec![("cast", 1)]);
+    assert_eq!(
+        wide.to_vec(),
+        host.permute(&order).unwrap().cast::<f64>().to_vec()
+    );
 }
 
 #[test]

@@ -10,8 +10,8 @@
 
 use super::elementwise::{self, BinaryOp, UnaryOp};
 use super::reduce::{self as reduce_kernels, ReduceOp};
-use super::{index, softmax as softmax_kernels, ClStorage, OpenClDevice};
-use crate::{Device, Element, Result, Tensor, TensorError};
+use super::{cast as cast_kernels, index, softmax as softmax_kernels, ClStorage, OpenClDevice};
+use crate::{DType, Device, Element, Result, Tensor, TensorError};
 
 /// Returns the OpenCL storage of a tensor that lives on a device.
 fn cl<T: Element>(t: &Tensor<T>) -> Option<&ClStorage<T>> {
@@ -182,6 +182,27 @@ pub(crate) fn gather<T: Element>(
         return Ok(out);
     }
     fallback("gather", src.device(), &[x], |c| host(&c[0]))
+}
+
+/// Converts a device tensor to element type `U`: with the kernel when the device supports both
+/// types and the layout fits, otherwise with `host` on a host copy. The host result goes back
+/// to the device, unless `U` is `f64` and the device lacks `cl_khr_fp64`, so it stays in host
+/// memory.
+pub(crate) fn cast<T: Element, U: Element>(
+    x: &Tensor<T>,
+    host: impl FnOnce(&Tensor<T>) -> Tensor<U>,
+) -> Result<Tensor<U>> {
+    let src = cl(x).expect("cast dispatch is only called for device tensors");
+    if let Some(out) = cast_kernels::cast(x, src)? {
+        return Ok(out);
+    }
+    super::transfer::count_host_fallback("cast");
+    let device = src.device();
+    let converted = host(&x.to_host()?);
+    if U::DTYPE == DType::F64 && !device.supports_f64() {
+        return Ok(converted);
+    }
+    converted.to_device(&Device::OpenCl(device.clone()))
 }
 
 /// Runs an operation without a kernel on host copies of `inputs` when any of them is on a

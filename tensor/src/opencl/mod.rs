@@ -48,13 +48,15 @@
 //!   through them;
 //! - `softmax log_softmax`, `index_select gather`, and `contiguous` (so `reshape`, which
 //!   copies through it);
+//! - `cast` between `f32` and `f64`, and to the same type;
 //! - `matmul` (batched and broadcast, one launch per batch entry) and `gemm`, on any strides.
 //!
 //! Every other operation falls back to the host: its inputs are downloaded (once per
 //! buffer), the host code runs, and the result is uploaded to the device. This covers
-//! `map zip_map map_inplace cat stack scatter_add cast` and the
-//! operations above on views with more than six axes after merging. `argmax` and `argmin`
-//! read the host copy and return [`Indices`](crate::Indices) in host memory.
+//! `map zip_map map_inplace cat stack scatter_add` and the operations above on views with
+//! more than six axes after merging. On a device without `cl_khr_fp64`, `cast::<f64>`
+//! converts on the host and returns a tensor in host memory. `argmax` and `argmin` read the
+//! host copy and return [`Indices`](crate::Indices) in host memory.
 //!
 //! # Mutation
 //!
@@ -81,6 +83,7 @@
 //! `gemm.rs` launches the matrix product, whose kernel source and a guide to its tiling are in
 //! `kernels/gemm.cl`; `matmul.rs` runs it for device tensors.
 
+mod cast;
 mod device;
 pub(crate) mod dispatch;
 pub(crate) mod elementwise;
