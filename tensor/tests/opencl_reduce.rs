@@ -1,18 +1,19 @@
-//! Reduction, softmax and indexing kernels on OpenCL against the host implementation, on
-//! random shapes, axes and views. Runs only with the `opencl` feature.
+//! Reduction and softmax kernels on OpenCL against the host implementation, on random
+//! shapes, axes and views. Runs only with the `opencl` feature.
 //!
 //! Tolerances: `max` and `min` must match exactly. Sums add in a different order than the
 //! host, so sum and mean allow `abs + rel * sum(|x|)` with the transcendental tolerance of the
 //! element type (abs 1e-6 and rel 1e-5 for f32, 1e-13 and 1e-12 for f64). `var` allows the
-//! same `abs + rel * mean(x^2)`, and `logsumexp` `abs + rel * (|result| + max(|x|))`. softmax and log_softmax use the transcendental tolerance against the
-//! magnitude of each value. index_select and gather copy values, so they must match exactly.
+//! same `abs + rel * mean(x^2)`, and `logsumexp` `abs + rel * (|result| + max(|x|))`.
+//! softmax and log_softmax use the transcendental tolerance against the magnitude of each
+//! value.
 #![cfg(feature = "opencl")]
 
 mod opencl_common;
 
 use opencl_common::*;
 use proptest::prelude::*;
-use tensor::{Element, Indices, Tensor};
+use tensor::{Element, Tensor};
 
 /// Picks distinct axes of a rank-`rank` tensor from a bit mask (empty mask: every axis).
 fn axes_from_mask(rank: usize, mask: u8, negative: bool) -> Vec<isize> {
@@ -180,45 +181,6 @@ proptest! {
         shape in nonempty_shape(), values in values(), view in view(), axis in any::<usize>()
     ) {
         prop_assert_eq!(check_softmax::<f64>(&shape, &values, view, axis), Ok(()));
-    }
-
-    #[test]
-    fn index_select_matches_host(
-        shape in nonempty_shape(), values in values(), view in view(),
-        axis in any::<usize>(), picks in prop::collection::vec(any::<usize>(), 0..7)
-    ) {
-        let host = apply_view(&filled::<f32>(&shape, &values), view.0, view.1);
-        let on_device =
-            apply_view(&filled::<f32>(&shape, &values).to_device(&device()).unwrap(), view.0, view.1);
-        let axis = axis % host.rank();
-        let size = host.shape()[axis];
-        let indices: Vec<usize> = if size == 0 { vec![] } else { picks.iter().map(|p| p % size).collect() };
-        let got = on_device.index_select(axis as isize, &indices).unwrap();
-        let want = host.index_select(axis as isize, &indices).unwrap();
-        prop_assert_eq!(same_result(&got, &want, EXACT), Ok(()));
-    }
-
-    #[test]
-    fn gather_matches_host(
-        shape in nonempty_shape(), values in values(), view in view(),
-        axis in any::<usize>(), shrink in any::<u8>(), picks in prop::collection::vec(any::<usize>(), 1..16)
-    ) {
-        let host = apply_view(&filled::<f64>(&shape, &values), view.0, view.1);
-        let on_device =
-            apply_view(&filled::<f64>(&shape, &values).to_device(&device()).unwrap(), view.0, view.1);
-        let axis = axis % host.rank();
-        let size = host.shape()[axis];
-        // The index may be shorter than the source along every axis, and any length along `axis`.
-        let index_shape: Vec<usize> = host.shape().iter().enumerate().map(|(a, &s)| {
-            if a == axis { 1 + (shrink as usize) % 4 } else { s - (shrink >> a & 1) as usize * s / 2 }
-        }).collect();
-        let count: usize = index_shape.iter().product();
-        prop_assume!(size > 0 || count == 0);
-        let values: Vec<usize> = (0..count).map(|i| picks[i % picks.len()] % size.max(1)).collect();
-        let index = Indices::new(values, &index_shape).unwrap();
-        let got = on_device.gather(axis as isize, &index).unwrap();
-        let want = host.gather(axis as isize, &index).unwrap();
-        prop_assert_eq!(same_result(&got, &want, EXACT), Ok(()));
     }
 }
 

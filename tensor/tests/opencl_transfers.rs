@@ -12,7 +12,7 @@ use std::sync::{Mutex, MutexGuard};
 use opencl_common::*;
 use proptest::prelude::*;
 use tensor::opencl::{host_fallbacks, reset_transfer_stats, transfer_stats, TransferStats};
-use tensor::{Element, Tensor};
+use tensor::{Element, Indices, Tensor};
 
 /// Serialises the tests of this file, which all read the global transfer counters.
 static COUNTERS: Mutex<()> = Mutex::new(());
@@ -86,8 +86,57 @@ fn check_cast<T: Element>(
     stayed_on_device("cast to f64", &wide, stats, &fallbacks)
 }
 
+/// Runs scatter_add on device views and checks that it uploads the index once (when the
+/// output has elements) and downloads nothing.
+fn check_scatter_add(
+    shape: &[usize],
+    values: &[f64],
+    (view, seed): (View, u32),
+    axis_seed: usize,
+    picks: &[usize],
+) -> Result<(), String> {
+    let _guard = lock_counters();
+    let dst = apply_view(
+        &filled::<f32>(shape, values).to_device(&device()).unwrap(),
+        view,
+        seed,
+    );
+    let axis = axis_seed % dst.rank();
+    let size = dst.shape()[axis];
+    let index_shape = dst.shape().to_vec();
+    let count: usize = index_shape.iter().product();
+    let index_values = (0..count).map(|i| picks[i % picks.len()] % size).collect();
+    let index = Indices::new(index_values, &index_shape).unwrap();
+    let src = Tensor::<f32>::ones(&index_shape)
+        .to_device(&device())
+        .unwrap()
+        .flip(axis as isize)
+        .unwrap();
+
+    let (out, stats, fallbacks) = counted(|| dst.scatter_add(axis as isize, &index, &src).unwrap());
+    if out.is_on_host() {
+        return Err("scatter_add: the result is in host memory".into());
+    }
+    let index_uploads = u64::from(dst.num_elements() > 0);
+    if (stats.uploads, stats.downloads) != (index_uploads, 0) {
+        return Err(format!("scatter_add: copied {stats:?}"));
+    }
+    if !fallbacks.is_empty() {
+        return Err(format!("scatter_add: ran on the host: {fallbacks:?}"));
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(16))]
+
+    #[test]
+    fn scatter_add_uploads_only_index(
+        shape in nonempty_shape(), values in values(), view in view(), axis in any::<usize>(),
+        picks in prop::collection::vec(any::<usize>(), 1..8)
+    ) {
+        prop_assert_eq!(check_scatter_add(&shape, &values, view, axis, &picks), Ok(()));
+    }
 
     #[test]
     fn cast_copies_nothing(

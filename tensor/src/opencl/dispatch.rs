@@ -184,6 +184,27 @@ pub(crate) fn gather<T: Element>(
     fallback("gather", src.device(), &[x], |c| host(&c[0]))
 }
 
+/// Runs scatter_add along the normalised `axis` when `dst` or `src` is on a device; `None`
+/// when both are on the host. The index values and shapes are already checked.
+pub(crate) fn scatter_add<T: Element>(
+    dst: &Tensor<T>,
+    src: &Tensor<T>,
+    axis: usize,
+    values: &[usize],
+    index_shape: &[usize],
+    host: impl FnOnce(&Tensor<T>, &Tensor<T>) -> Result<Tensor<T>>,
+) -> Result<Option<Tensor<T>>> {
+    let Some(device) = common_device("scatter_add", &[dst, src])? else {
+        return Ok(None);
+    };
+    if let (Some(d), Some(s)) = (cl(dst), cl(src)) {
+        if let Some(out) = index::scatter_add(dst, d, src, s, axis, values, index_shape)? {
+            return Ok(Some(out));
+        }
+    }
+    fallback("scatter_add", &device, &[dst, src], |c| host(&c[0], &c[1])).map(Some)
+}
+
 /// Converts a device tensor to element type `U`: with the kernel when the device supports both
 /// types and the layout fits, otherwise with `host` on a host copy. The host result goes back
 /// to the device, unless `U` is `f64` and the device lacks `cl_khr_fp64`, so it stays in host
