@@ -6,7 +6,8 @@
 //! 2. inputs on different devices (including host and device mixed): an error naming both;
 //! 3. all inputs on one OpenCL device: the kernel runs when one exists and the layouts fit
 //!    (at most six axes after merging). Otherwise the inputs are downloaded, the host code
-//!    runs, and its result is uploaded to that device. Either way the result is on the device.
+//!    runs, and its result is uploaded to that device. Either way the result is on the device,
+//!    except for a `cast` to `f64` on a device without `cl_khr_fp64` (see [`cast`]).
 
 use super::elementwise::{self, BinaryOp, UnaryOp};
 use super::reduce::{self as reduce_kernels, ReduceOp};
