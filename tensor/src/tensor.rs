@@ -388,28 +388,31 @@ impl<T: Element> Tensor<T> {
 
     /// Converts every element to another element type.
     ///
-    /// The conversion runs on the host. The result of a tensor on an OpenCL device goes back
-    /// to that device, or stays in host memory when the device cannot hold `U` (`f64` without
-    /// `cl_khr_fp64`).
+    /// A tensor on an OpenCL device is converted there by a kernel, and the result stays on
+    /// that device. A view with more than six axes after merging is converted on the host and
+    /// the result uploaded. When `U` is `f64` and the device lacks `cl_khr_fp64`, the
+    /// conversion runs on the host and the result stays in host memory.
     ///
     /// # Panics
     /// For a tensor on an OpenCL device, when the device fails (see [`Tensor::storage`]).
     pub fn cast<U: Element>(&self) -> Tensor<U> {
+        #[cfg(feature = "opencl")]
+        if !self.is_on_host() {
+            return match crate::opencl::dispatch::cast(self, Tensor::cast_on_host) {
+                Ok(out) => out,
+                Err(e) => panic!("cast on an OpenCL device failed: {e}"),
+            };
+        }
+        self.cast_on_host()
+    }
+
+    /// Converts every element on the host into a contiguous host tensor.
+    fn cast_on_host<U: Element>(&self) -> Tensor<U> {
         let data = self.iter().map(|v| U::from_f64(v.to_f64())).collect();
-        let out = Tensor {
+        Tensor {
             storage: Storage::Host(Arc::new(data)),
             layout: Layout::contiguous(self.shape()),
-        };
-        #[cfg(feature = "opencl")]
-        if let crate::Device::OpenCl(device) = self.device() {
-            if U::DTYPE == DType::F32 || device.supports_f64() {
-                return match out.to_device(&crate::Device::OpenCl(device)) {
-                    Ok(moved) => moved,
-                    Err(e) => panic!("cast: uploading the result to its OpenCL device failed: {e}"),
-                };
-            }
         }
-        out
     }
 
     /// Builds a tensor of the given shape from a contiguous data vector without checks; used by

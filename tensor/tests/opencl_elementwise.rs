@@ -2,10 +2,11 @@
 //! zero sizes) and views (transposed, narrowed, negative steps, broadcast). Runs only with the
 //! `opencl` feature.
 //!
-//! Tolerances: arithmetic, comparisons, selection and copies must match bit for bit, because
-//! the kernels are built without contraction and with correctly rounded division and square
-//! root. exp, ln, tanh, sigmoid, pow and the derivative of powf follow
-//! `opencl_common::transcendental`; the other derivative rules must match exactly.
+//! Tolerances: arithmetic, comparisons, selection, copies and casts must match bit for bit,
+//! because the kernels are built without contraction and with correctly rounded division and
+//! square root, and conversions round to nearest even on both sides. exp, ln, tanh, sigmoid,
+//! pow and the derivative of powf follow `opencl_common::transcendental`; the other
+//! derivative rules must match exactly.
 #![cfg(feature = "opencl")]
 
 mod opencl_common;
@@ -174,8 +175,32 @@ fn check_binary<T: Element>(
     Ok(())
 }
 
+/// Converts a view of a host tensor and the same view of its device copy from `T` to `U`.
+fn check_cast<T: Element, U: Element>(
+    shape: &[usize],
+    values: &[f64],
+    (view, seed): (View, u32),
+) -> std::result::Result<(), String> {
+    let host = filled::<T>(shape, values);
+    let on_device = host.to_device(&device()).unwrap();
+    let want = apply_view(&host, view, seed).cast::<U>();
+    let got = apply_view(&on_device, view, seed).cast::<U>();
+    same_result(&got, &want, EXACT)
+        .map_err(|e| format!("cast {} to {} on {view:?}: {e}", T::DTYPE, U::DTYPE))
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn cast_matches_host(shape in shape(), values in values(), view in view()) {
+        // Values with more bits than f32 keeps, so that f64 to f32 has to round.
+        let values: Vec<f64> = values.iter().map(|v| v * (1.0 + 1e-9)).collect();
+        prop_assert_eq!(check_cast::<f32, f64>(&shape, &values, view), Ok(()));
+        prop_assert_eq!(check_cast::<f64, f32>(&shape, &values, view), Ok(()));
+        prop_assert_eq!(check_cast::<f32, f32>(&shape, &values, view), Ok(()));
+        prop_assert_eq!(check_cast::<f64, f64>(&shape, &values, view), Ok(()));
+    }
 
     #[test]
     fn unary_f32_matches_host(shape in shape(), values in values(), view in view()) {
@@ -273,6 +298,39 @@ fn special_values_match_host() {
 }
 
 #[test]
+fn cast_special_values_match_host() {
+    let halfway = 1.0 + f64::powi(2.0, -24);
+    let above_halfway = 1.0 + 3.0 * f64::powi(2.0, -24);
+    let special = [
+        f64::NAN,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        -0.0,
+        1e-40,
+        1e-50,
+        1e300,
+        -1e300,
+        halfway,
+        above_halfway,
+    ];
+    let host = Tensor::from_slice(&special, &[special.len()]).unwrap();
+    let got = host.to_device(&device()).unwrap().cast::<f32>();
+    assert!(!got.is_on_host());
+    let got = got.to_vec();
+    let want = host.cast::<f32>().to_vec();
+    assert!(got[0].is_nan(), "NaN gave {}", got[0]);
+    for (i, (g, w)) in got.iter().zip(&want).enumerate().skip(1) {
+        assert_eq!(
+            g.to_bits(),
+            w.to_bits(),
+            "element {i}: got {g:e}, want {w:e}"
+        );
+    }
+    assert_eq!(got[4], 1e-40f32, "a subnormal f32 result is kept");
+    assert_eq!(got[8], 1.0, "a tie rounds to even");
+}
+
+#[test]
 fn deep_layout_falls_back_to_host() {
     // Seven axes that cannot merge (every other one transposed) exceed the kernels' six.
     let dev = device();
@@ -292,6 +350,8 @@ fn deep_layout_falls_back_to_host() {
     );
     let sum = view_device.add(&view_device).unwrap();
     assert_eq!(same_result(&sum, &view.add(&view).unwrap(), EXACT), Ok(()));
+    let wide = view_device.cast::<f64>();
+    assert_eq!(same_result(&wide, &view.cast::<f64>(), EXACT), Ok(()));
 }
 
 #[test]

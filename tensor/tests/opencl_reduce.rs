@@ -1,17 +1,19 @@
-//! Reduction, softmax and indexing kernels on OpenCL against the host implementation, on
-//! random shapes, axes and views. Runs only with the `opencl` feature.
+//! Reduction and softmax kernels on OpenCL against the host implementation, on random
+//! shapes, axes and views. Runs only with the `opencl` feature.
 //!
 //! Tolerances: `max` and `min` must match exactly. Sums add in a different order than the
 //! host, so sum and mean allow `abs + rel * sum(|x|)` with the transcendental tolerance of the
-//! element type. softmax and log_softmax use the transcendental tolerance against the
-//! magnitude of each value. index_select and gather copy values, so they must match exactly.
+//! element type (abs 1e-6 and rel 1e-5 for f32, 1e-13 and 1e-12 for f64). `var` allows the
+//! same `abs + rel * mean(x^2)`, and `logsumexp` `abs + rel * (|result| + max(|x|))`.
+//! softmax and log_softmax use the transcendental tolerance against the magnitude of each
+//! value.
 #![cfg(feature = "opencl")]
 
 mod opencl_common;
 
 use opencl_common::*;
 use proptest::prelude::*;
-use tensor::{Element, Indices, Tensor};
+use tensor::{Element, Tensor};
 
 /// Picks distinct axes of a rank-`rank` tensor from a bit mask (empty mask: every axis).
 fn axes_from_mask(rank: usize, mask: u8, negative: bool) -> Vec<isize> {
@@ -71,7 +73,54 @@ fn check_reductions<T: Element>(
     } else if max.is_ok() || want_max.is_ok() || min.is_ok() {
         return Err("max or min of zero elements did not fail on both sides".into());
     }
-    Ok(())
+
+    check_var_logsumexp(&host, &on_device, &axes, keepdim, has_elements)
+}
+
+/// Compares var and logsumexp of a host view and of the same device view over `axes`.
+fn check_var_logsumexp<T: Element>(
+    host: &Tensor<T>,
+    on_device: &Tensor<T>,
+    axes: &[isize],
+    keepdim: bool,
+    has_elements: bool,
+) -> Result<(), String> {
+    let tol = transcendental::<T>();
+    let to_f64 = |t: Tensor<T>| t.to_vec().iter().map(|v| v.to_f64()).collect::<Vec<f64>>();
+
+    // The deviations of both sides differ by the rounding of their means, which is relative
+    // to the values, so the error scales with the mean of x^2 (at least the variance).
+    let var = on_device.var(axes, keepdim).unwrap();
+    let want = host.var(axes, keepdim).unwrap();
+    let mean_square = to_f64(host.square().mean(axes, keepdim).unwrap());
+    if var.shape() != want.shape() || var.is_on_host() {
+        return Err(format!(
+            "var: shape {:?} vs {:?}",
+            var.shape(),
+            want.shape()
+        ));
+    }
+    close(&var.to_vec(), &want.to_vec(), &mean_square, tol)
+        .map_err(|e| format!("var over {axes:?}: {e}"))?;
+
+    // logsumexp is m + ln(sum(exp(x - m))): the ln part has the relative error of exp and ln,
+    // and adding m rounds relative to |m|, which the result may cancel.
+    let logsumexp = on_device.logsumexp(axes, keepdim).unwrap();
+    let want = host.logsumexp(axes, keepdim).unwrap();
+    let mut scale: Vec<f64> = to_f64(want.abs());
+    if has_elements {
+        let largest = to_f64(host.abs().max(axes, keepdim).unwrap());
+        scale.iter_mut().zip(largest).for_each(|(s, m)| *s += m);
+    }
+    if logsumexp.shape() != want.shape() || logsumexp.is_on_host() {
+        return Err(format!(
+            "logsumexp: shape {:?} vs {:?}",
+            logsumexp.shape(),
+            want.shape()
+        ));
+    }
+    close(&logsumexp.to_vec(), &want.to_vec(), &scale, tol)
+        .map_err(|e| format!("logsumexp over {axes:?}: {e}"))
 }
 
 /// Compares softmax and log_softmax along one axis.
@@ -133,45 +182,6 @@ proptest! {
     ) {
         prop_assert_eq!(check_softmax::<f64>(&shape, &values, view, axis), Ok(()));
     }
-
-    #[test]
-    fn index_select_matches_host(
-        shape in nonempty_shape(), values in values(), view in view(),
-        axis in any::<usize>(), picks in prop::collection::vec(any::<usize>(), 0..7)
-    ) {
-        let host = apply_view(&filled::<f32>(&shape, &values), view.0, view.1);
-        let on_device =
-            apply_view(&filled::<f32>(&shape, &values).to_device(&device()).unwrap(), view.0, view.1);
-        let axis = axis % host.rank();
-        let size = host.shape()[axis];
-        let indices: Vec<usize> = if size == 0 { vec![] } else { picks.iter().map(|p| p % size).collect() };
-        let got = on_device.index_select(axis as isize, &indices).unwrap();
-        let want = host.index_select(axis as isize, &indices).unwrap();
-        prop_assert_eq!(same_result(&got, &want, EXACT), Ok(()));
-    }
-
-    #[test]
-    fn gather_matches_host(
-        shape in nonempty_shape(), values in values(), view in view(),
-        axis in any::<usize>(), shrink in any::<u8>(), picks in prop::collection::vec(any::<usize>(), 1..16)
-    ) {
-        let host = apply_view(&filled::<f64>(&shape, &values), view.0, view.1);
-        let on_device =
-            apply_view(&filled::<f64>(&shape, &values).to_device(&device()).unwrap(), view.0, view.1);
-        let axis = axis % host.rank();
-        let size = host.shape()[axis];
-        // The index may be shorter than the source along every axis, and any length along `axis`.
-        let index_shape: Vec<usize> = host.shape().iter().enumerate().map(|(a, &s)| {
-            if a == axis { 1 + (shrink as usize) % 4 } else { s - (shrink >> a & 1) as usize * s / 2 }
-        }).collect();
-        let count: usize = index_shape.iter().product();
-        prop_assume!(size > 0 || count == 0);
-        let values: Vec<usize> = (0..count).map(|i| picks[i % picks.len()] % size.max(1)).collect();
-        let index = Indices::new(values, &index_shape).unwrap();
-        let got = on_device.gather(axis as isize, &index).unwrap();
-        let want = host.gather(axis as isize, &index).unwrap();
-        prop_assert_eq!(same_result(&got, &want, EXACT), Ok(()));
-    }
 }
 
 #[test]
@@ -215,6 +225,86 @@ fn max_min_propagate_nan_like_host() {
             Ok(())
         );
     }
+}
+
+#[test]
+fn logsumexp_special_rows_match_host() {
+    let inf = f32::INFINITY;
+    let rows = [
+        [1000.0, 1000.0, 0.0],
+        [-inf, -inf, -inf],
+        [f32::NAN, 1.0, 2.0],
+        [inf, 1.0, 2.0],
+        [-inf, 0.0, -inf],
+        [-100.0, -100.0, -101.0],
+    ];
+    let flat: Vec<f32> = rows.iter().flatten().copied().collect();
+    let host = Tensor::from_slice(&flat, &[6, 3]).unwrap();
+    let on_device = host.to_device(&device()).unwrap();
+    for axes in [&[1isize][..], &[0], &[]] {
+        let got = on_device.logsumexp(axes, false).unwrap();
+        let want = host.logsumexp(axes, false).unwrap();
+        assert_eq!(
+            same_result(&got, &want, F32_TRANSCENDENTAL),
+            Ok(()),
+            "axes {axes:?}"
+        );
+    }
+
+    // Zero elements along the reduced axis give -inf for every output.
+    let empty = Tensor::<f64>::zeros(&[2, 0]).to_device(&device()).unwrap();
+    let got = empty.logsumexp(&[1], true).unwrap();
+    assert_eq!(got.shape(), &[2, 1]);
+    assert!(!got.is_on_host());
+    assert_eq!(got.to_vec(), vec![f64::NEG_INFINITY; 2]);
+}
+
+#[test]
+fn var_special_rows_match_host() {
+    let inf = f32::INFINITY;
+    let rows = [
+        [1e20, -1e20, 0.0, 5.0],
+        [inf, 1.0, 2.0, 3.0],
+        [f32::NAN, 1.0, 2.0, 3.0],
+        [1e4 + 1.0, 1e4 + 2.0, 1e4 + 3.0, 1e4 + 4.0],
+    ];
+    let flat: Vec<f32> = rows.iter().flatten().copied().collect();
+    let host = Tensor::from_slice(&flat, &[4, 4]).unwrap();
+    let on_device = host.to_device(&device()).unwrap();
+    let got = on_device.var(&[1], false).unwrap();
+    let want = host.var(&[1], false).unwrap();
+    assert_eq!(same_result(&got, &want, F32_TRANSCENDENTAL), Ok(()));
+    assert_eq!(got.to_vec()[0], inf, "squares that overflow give inf");
+    assert_eq!(
+        got.to_vec()[3],
+        1.25,
+        "a large mean does not cost precision"
+    );
+
+    let empty = Tensor::<f32>::zeros(&[0, 3]).to_device(&device()).unwrap();
+    let got = empty.var(&[0], false).unwrap();
+    assert!(!got.is_on_host());
+    assert!(
+        got.to_vec().iter().all(|v| v.is_nan()),
+        "got {:?}",
+        got.to_vec()
+    );
+}
+
+#[test]
+fn sum_with_infinity_matches_host() {
+    let inf = f64::INFINITY;
+    let host =
+        Tensor::from_slice(&[inf, 1.0, 2.0, inf, -inf, 0.0, 1e308, 1e308, 1.0], &[3, 3]).unwrap();
+    let on_device = host.to_device(&device()).unwrap();
+    let got = on_device.sum(&[1], false).unwrap();
+    assert_eq!(got.to_vec()[0], inf);
+    assert!(got.to_vec()[1].is_nan());
+    assert_eq!(got.to_vec()[2], inf);
+    assert_eq!(
+        same_result(&got, &host.sum(&[1], false).unwrap(), EXACT),
+        Ok(())
+    );
 }
 
 #[test]

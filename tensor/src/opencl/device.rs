@@ -67,8 +67,9 @@ struct Inner {
     max_work_group_size: usize,
     context: Context,
     queue: Queue,
-    /// Programs built so far, keyed by kernel file name and element type.
-    programs: Mutex<HashMap<(String, DType), Program>>,
+    /// Programs built so far, keyed by kernel file name and the `-D` options that define its
+    /// type macros (`-D T=float`, for example).
+    programs: Mutex<HashMap<(String, String), Program>>,
 }
 
 /// An opened OpenCL device: context, one in-order command queue and the programs compiled for
@@ -255,7 +256,7 @@ impl OpenClDevice {
     }
 
     /// Returns the program compiled from `source` for element type `dtype`, building it on
-    /// first use and caching it under `(name, dtype)`.
+    /// first use and caching it under `name` and `dtype`.
     ///
     /// The source gets the element type as the macro `T` (`float` or `double`). For `f64` the
     /// build also enables `cl_khr_fp64`. Every build asks for correctly rounded `f32` division
@@ -265,8 +266,29 @@ impl OpenClDevice {
     /// [`TensorError::DTypeMismatch`] for `f64` on a device without `cl_khr_fp64`, and
     /// [`TensorError::OpenCl`] with the compiler's log when the build fails.
     pub fn program(&self, name: &str, source: &str, dtype: DType) -> Result<Program> {
+        self.program_with_types(name, source, dtype, &[])
+    }
+
+    /// Returns the program compiled from `source` as [`OpenClDevice::program`] does, with one
+    /// more type macro for each `(macro, dtype)` of `extra_types`, for kernels that read one
+    /// element type and write another. The extra types are part of the cache key, so every
+    /// combination of types is its own program.
+    ///
+    /// # Errors
+    /// As [`OpenClDevice::program`], for `dtype` and for every extra type.
+    pub(crate) fn program_with_types(
+        &self,
+        name: &str,
+        source: &str,
+        dtype: DType,
+        extra_types: &[(&str, DType)],
+    ) -> Result<Program> {
         let op = "OpenClDevice::program";
-        let key = (name.to_string(), dtype);
+        let mut defines = format!("-D T={}", self.type_name(op, dtype)?);
+        for &(macro_name, extra) in extra_types {
+            defines.push_str(&format!(" -D {macro_name}={}", self.type_name(op, extra)?));
+        }
+        let key = (name.to_string(), defines.clone());
         let mut cache = self
             .inner
             .programs
@@ -275,34 +297,39 @@ impl OpenClDevice {
         if let Some(program) = cache.get(&key) {
             return Ok(program.clone());
         }
-        let (type_name, header) = match dtype {
-            DType::F32 => ("float", ""),
-            DType::F64 => {
-                if !self.supports_f64() {
-                    return Err(TensorError::DTypeMismatch {
-                        op,
-                        expected: DType::F32,
-                        got: DType::F64,
-                    });
-                }
-                ("double", "#pragma OPENCL EXTENSION cl_khr_fp64 : enable\n")
-            }
+        let uses_f64 = dtype == DType::F64 || extra_types.iter().any(|&(_, t)| t == DType::F64);
+        let header = if uses_f64 {
+            "#pragma OPENCL EXTENSION cl_khr_fp64 : enable\n"
+        } else {
+            ""
         };
         let _guard = discovery_lock();
         let program = Program::builder()
             .src(format!("{header}{source}"))
             .devices(self.inner.queue.device())
             // Correctly rounded f32 division and square root, as on the host.
-            .cmplr_opt(format!(
-                "-D T={type_name} -cl-fp32-correctly-rounded-divide-sqrt"
-            ))
+            .cmplr_opt(format!("{defines} -cl-fp32-correctly-rounded-divide-sqrt"))
             .build(&self.inner.context)
             .map_err(|e| TensorError::OpenCl {
                 op,
-                message: format!("building kernel file {name} for {dtype} failed: {e}"),
+                message: format!("building kernel file {name} with {defines} failed: {e}"),
             })?;
         cache.insert(key, program.clone());
         Ok(program)
+    }
+
+    /// Returns the OpenCL C name of `dtype`, or [`TensorError::DTypeMismatch`] for `f64` on a
+    /// device without `cl_khr_fp64`.
+    fn type_name(&self, op: &'static str, dtype: DType) -> Result<&'static str> {
+        match dtype {
+            DType::F32 => Ok("float"),
+            DType::F64 if self.supports_f64() => Ok("double"),
+            DType::F64 => Err(TensorError::DTypeMismatch {
+                op,
+                expected: DType::F32,
+                got: DType::F64,
+            }),
+        }
     }
 }
 

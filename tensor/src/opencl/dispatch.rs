@@ -6,12 +6,15 @@
 //! 2. inputs on different devices (including host and device mixed): an error naming both;
 //! 3. all inputs on one OpenCL device: the kernel runs when one exists and the layouts fit
 //!    (at most six axes after merging). Otherwise the inputs are downloaded, the host code
-//!    runs, and its result is uploaded to that device. Either way the result is on the device.
+//!    runs, and its result is uploaded to that device. Either way the result is on the device,
+//!    except for a `cast` to `f64` on a device without `cl_khr_fp64` (see [`cast`]).
 
 use super::elementwise::{self, BinaryOp, UnaryOp};
 use super::reduce::{self as reduce_kernels, ReduceOp};
-use super::{copy, index, softmax as softmax_kernels, ClStorage, OpenClDevice};
-use crate::{Device, Element, Result, Tensor, TensorError};
+use super::{
+    cast as cast_kernels, copy, index, softmax as softmax_kernels, ClStorage, OpenClDevice,
+};
+use crate::{DType, Device, Element, Result, Tensor, TensorError};
 
 /// Returns the OpenCL storage of a tensor that lives on a device.
 fn cl<T: Element>(t: &Tensor<T>) -> Option<&ClStorage<T>> {
@@ -221,15 +224,44 @@ pub(crate) fn view_scatter<T: Element>(
     .map(Some)
 }
 
-/// Runs an operation without a kernel on host copies of `inputs` when any of them is on a
-/// device, and uploads the result there. Returns `None` when all are on the host.
-pub(crate) fn host_only<T: Element>(
-    op: &'static str,
-    inputs: &[&Tensor<T>],
-    host: impl FnOnce(&[Tensor<T>]) -> Result<Tensor<T>>,
+/// Runs scatter_add along the normalised `axis` when `dst` or `src` is on a device; `None`
+/// when both are on the host. The index values and shapes are already checked.
+pub(crate) fn scatter_add<T: Element>(
+    dst: &Tensor<T>,
+    src: &Tensor<T>,
+    axis: usize,
+    values: &[usize],
+    index_shape: &[usize],
+    host: impl FnOnce(&Tensor<T>, &Tensor<T>) -> Result<Tensor<T>>,
 ) -> Result<Option<Tensor<T>>> {
-    match common_device(op, inputs)? {
-        None => Ok(None),
-        Some(device) => fallback(op, &device, inputs, host).map(Some),
+    let Some(device) = common_device("scatter_add", &[dst, src])? else {
+        return Ok(None);
+    };
+    if let (Some(d), Some(s)) = (cl(dst), cl(src)) {
+        if let Some(out) = index::scatter_add(dst, d, src, s, axis, values, index_shape)? {
+            return Ok(Some(out));
+        }
     }
+    fallback("scatter_add", &device, &[dst, src], |c| host(&c[0], &c[1])).map(Some)
+}
+
+/// Converts a device tensor to element type `U`: with the kernel when the device supports both
+/// types and the layout fits, otherwise with `host` on a host copy. The host result goes back
+/// to the device, unless `U` is `f64` and the device lacks `cl_khr_fp64`, so it stays in host
+/// memory.
+pub(crate) fn cast<T: Element, U: Element>(
+    x: &Tensor<T>,
+    host: impl FnOnce(&Tensor<T>) -> Tensor<U>,
+) -> Result<Tensor<U>> {
+    let src = cl(x).expect("cast dispatch is only called for device tensors");
+    if let Some(out) = cast_kernels::cast(x, src)? {
+        return Ok(out);
+    }
+    super::transfer::count_host_fallback("cast");
+    let device = src.device();
+    let converted = host(&x.to_host()?);
+    if U::DTYPE == DType::F64 && !device.supports_f64() {
+        return Ok(converted);
+    }
+    converted.to_device(&Device::OpenCl(device.clone()))
 }

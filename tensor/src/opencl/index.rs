@@ -1,7 +1,7 @@
-//! Host side of `kernels/index.cl`: index_select and gather.
+//! Host side of `kernels/index.cl`: index_select, gather and scatter_add.
 //!
 //! The indices are uploaded as 64-bit integers (counted as an upload by the transfer
-//! counters); the source tensor is read in place through its layout.
+//! counters); the tensors are read in place through their layouts.
 
 use ocl::Buffer;
 
@@ -10,7 +10,7 @@ use super::launch::{enqueue, kernel_builder, output_tensor, program, INDEX};
 use super::layout::encode;
 use super::transfer::count_upload;
 use super::{ClStorage, OpenClDevice};
-use crate::shape::num_elements;
+use crate::shape::{contiguous_strides, num_elements};
 use crate::{Element, Result, Tensor};
 
 /// Uploads `indices` as a buffer of `long` (at least one element, as OpenCL needs).
@@ -100,4 +100,51 @@ pub(crate) fn gather<T: Element>(
         unsafe { enqueue("gather", &builder)? };
     }
     Ok(Some(output_tensor(out, index_shape)))
+}
+
+/// Runs scatter_add along the normalised `axis` into a copy of `dst` (whose storage is
+/// `dst_storage`), with an index of shape `index_shape`. The caller has checked the index
+/// values and the shapes.
+pub(crate) fn scatter_add<T: Element>(
+    dst: &Tensor<T>,
+    dst_storage: &ClStorage<T>,
+    src: &Tensor<T>,
+    src_storage: &ClStorage<T>,
+    axis: usize,
+    values: &[usize],
+    index_shape: &[usize],
+) -> Result<Option<Tensor<T>>> {
+    let index_strides = contiguous_strides(index_shape);
+    // `src` is read only where the index is, so its view is cut to the index shape.
+    let (Some(dst_layout), Some(src_layout), Some(index_layout)) = (
+        encode(dst.shape(), dst.strides(), dst.offset()),
+        encode(index_shape, src.strides(), src.offset()),
+        encode(index_shape, &index_strides, 0),
+    ) else {
+        return Ok(None);
+    };
+    let n = dst.num_elements();
+    let device = dst_storage.device();
+    let out = ClStorage::uninit(device, n)?;
+    if n > 0 {
+        let index_buffer = upload_indices(device, values)?;
+        let program = program::<T>(device, &INDEX)?;
+        let mut builder = kernel_builder(device, &program, "scatter_add", n);
+        builder
+            .arg(out.buffer())
+            .arg(dst_storage.buffer())
+            .arg(dst_layout)
+            .arg(src_storage.buffer())
+            .arg(src_layout)
+            .arg(&index_buffer)
+            .arg(index_layout)
+            .arg(axis as i64)
+            .arg(n as i64);
+        // SAFETY: work-item o reads position o of `dst`'s layout, inside `dst_storage`. It
+        // reads the index and `src` only at multi-indices inside the index shape, which is no
+        // larger than `src` along any axis (checked by the caller), so those reads lie inside
+        // `index_buffer` and `src_storage`; it writes out[o] with o < n.
+        unsafe { enqueue("scatter_add", &builder)? };
+    }
+    Ok(Some(output_tensor(out, dst.shape())))
 }

@@ -61,6 +61,15 @@ pub(crate) const COPY: Source = Source {
     ),
 };
 
+/// Conversion between element types (built with two type macros, see `cast.rs`).
+pub(crate) const CAST: Source = Source {
+    name: "cast.cl",
+    text: concat!(
+        include_str!("kernels/strided.cl"),
+        include_str!("kernels/cast.cl")
+    ),
+};
+
 /// Returns the program of `source` for element type `T` on `device`, built on first use.
 pub(crate) fn program<T: Element>(device: &OpenClDevice, source: &Source) -> Result<Program> {
     device.program(source.name, source.text, T::DTYPE)

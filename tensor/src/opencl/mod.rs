@@ -44,16 +44,20 @@
 //!   `+ - * /`, the comparisons `eq ne lt le gt ge`, and `where_cond`;
 //! - in place: `add_inplace scaled_add_inplace mul_scalar_inplace` (into a new buffer that
 //!   replaces the old one, see below);
-//! - reductions over any axes: `sum mean max min`, and `sum_all mean_all` through them;
-//! - `softmax log_softmax`, `index_select gather`, and `contiguous` (so `reshape`, which
-//!   copies through it);
+//! - reductions over any axes: `sum mean max min var logsumexp`, and `sum_all mean_all`
+//!   through them;
+//! - `softmax log_softmax`, `index_select gather scatter_add`, and `contiguous` (so
+//!   `reshape`, which copies through it);
+//! - `cast` between `f32` and `f64`, and to the same type;
 //! - `matmul` (batched and broadcast, one launch per batch entry) and `gemm`, on any strides.
 //!
 //! Every other operation falls back to the host: its inputs are downloaded (once per
 //! buffer), the host code runs, and the result is uploaded to the device. This covers
-//! `map zip_map map_inplace var logsumexp cat stack scatter_add cast` and the
-//! operations above on views with more than six axes after merging. `argmax` and `argmin`
-//! read the host copy and return [`Indices`](crate::Indices) in host memory.
+//! `map zip_map map_inplace cat stack` and the operations above on views with more than six
+//! axes after merging (`index_select gather scatter_add` do not merge axes). On a device
+//! without `cl_khr_fp64`, `cast::<f64>` converts on the host and returns a tensor in host
+//! memory. `argmax` and `argmin` read the host copy and return
+//! [`Indices`](crate::Indices) in host memory.
 //!
 //! # Mutation
 //!
@@ -80,6 +84,7 @@
 //! `gemm.rs` launches the matrix product, whose kernel source and a guide to its tiling are in
 //! `kernels/gemm.cl`; `matmul.rs` runs it for device tensors.
 
+mod cast;
 pub(crate) mod copy;
 mod device;
 pub(crate) mod dispatch;

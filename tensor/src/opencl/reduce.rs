@@ -1,4 +1,5 @@
-//! Host side of `kernels/reduce.cl`: sum, mean, max and min over any set of axes.
+//! Host side of `kernels/reduce.cl`: sum, mean, max, min, population variance and logsumexp
+//! over any set of axes.
 //!
 //! The input's axes are split into the kept ones and the reduced ones, each passed to the
 //! kernel as a view of the same storage, so no input is copied.
@@ -20,6 +21,10 @@ pub(crate) enum ReduceOp {
     Max,
     /// The minimum, NaN propagating.
     Min,
+    /// The population variance, in two passes (NaN for no elements).
+    Var,
+    /// `ln(sum(exp(x)))`, shifted by the maximum (-inf for no elements).
+    LogSumExp,
 }
 
 impl ReduceOp {
@@ -30,6 +35,8 @@ impl ReduceOp {
             ReduceOp::Mean => "reduce_mean",
             ReduceOp::Max => "reduce_max",
             ReduceOp::Min => "reduce_min",
+            ReduceOp::Var => "reduce_var",
+            ReduceOp::LogSumExp => "reduce_logsumexp",
         }
     }
 }
@@ -77,8 +84,8 @@ pub(crate) fn reduce<T: Element>(
     let n = num_elements(&kept_shape);
     let count = num_elements(&red_shape);
     let out = ClStorage::uninit(device, n)?;
-    // An empty input with outputs: every output reduces nothing. The kernel handles that for
-    // sum and mean without reading `src`.
+    // An empty input with outputs: every output reduces nothing. The kernels of every op but
+    // max and min handle that without reading `src`.
     if n > 0 {
         let program = program::<T>(device, &REDUCE)?;
         let mut builder = kernel_builder(device, &program, op.kernel_name(), n);

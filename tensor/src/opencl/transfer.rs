@@ -2,8 +2,8 @@
 //! check that a chain of device operations stays on the device.
 //!
 //! The counters are global (one set per process) and count tensor data only: the small shape
-//! and stride arguments of kernels are not transfers. Index lists that `index_select` and
-//! `gather` send to the device are counted as uploads.
+//! and stride arguments of kernels are not transfers. Index lists that `index_select`,
+//! `gather` and `scatter_add` send to the device are counted as uploads.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -256,11 +256,14 @@ impl<T: Element> Tensor<T> {
         }
         check_in_range("scatter_add", index.as_slice(), axis, self.shape()[axis])?;
         #[cfg(feature = "opencl")]
-        if let Some(out) =
-            crate::opencl::dispatch::host_only("scatter_add", &[self, src], |host| {
-                host[0].scatter_add(axis as isize, index, &host[1])
-            })?
-        {
+        if let Some(out) = crate::opencl::dispatch::scatter_add(
+            self,
+            src,
+            axis,
+            index.as_slice(),
+            index.shape(),
+            |dst, src| dst.scatter_add(axis as isize, index, src),
+        )? {
             return Ok(out);
         }
 

@@ -147,6 +147,11 @@ impl<T: Element> Reducer<T> for Variance {
         simd::sum_squared_deviations(row, mu) / count
     }
 
+    #[cfg(feature = "opencl")]
+    fn device_op(&self) -> Option<crate::opencl::reduce::ReduceOp> {
+        Some(crate::opencl::reduce::ReduceOp::Var)
+    }
+
     fn columns(&self, block: &[T], len: usize, stride: usize, out: &mut [T]) {
         let mut mu = vec![T::ZERO; out.len()];
         Mean.columns(block, len, stride, &mut mu);
@@ -180,6 +185,11 @@ impl<T: Element> Reducer<T> for LogSumExp {
             return m;
         }
         m + exp_simd::sum_exp_shifted(row, m).ln()
+    }
+
+    #[cfg(feature = "opencl")]
+    fn device_op(&self) -> Option<crate::opencl::reduce::ReduceOp> {
+        Some(crate::opencl::reduce::ReduceOp::LogSumExp)
     }
 
     fn columns(&self, block: &[T], len: usize, stride: usize, out: &mut [T]) {
