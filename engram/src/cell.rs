@@ -13,7 +13,7 @@
 
 use autodiff::{Tape, Var};
 use rand::Rng;
-use tensor::{Element, Tensor};
+use tensor::{Device, Element, Tensor};
 
 use crate::config::EngramConfig;
 use crate::encoder::{EncodedSequence, EncoderWeights};
@@ -75,12 +75,28 @@ impl<T: Element> EnnState<T> {
         batch: usize,
         rng: &mut R,
     ) -> Result<Self> {
+        Self::initial_on(config, tape, batch, rng, &Device::Cpu)
+    }
+
+    /// [`EnnState::initial`] with the state made on `device`: zeros are filled there, and
+    /// drawn values (from the host generator, so every device gets the same numbers) are
+    /// uploaded once each.
+    ///
+    /// # Errors
+    /// Tensor errors from drawing or moving the state.
+    pub fn initial_on<R: Rng + ?Sized>(
+        config: &EngramConfig,
+        tape: &Tape<T>,
+        batch: usize,
+        rng: &mut R,
+        device: &Device,
+    ) -> Result<Self> {
         let std = T::from_f64(f64::from(config.initial_state_std));
         let draw = |shape: &[usize], rng: &mut R| -> Result<Tensor<T>> {
             if config.initial_state_std == 0.0 {
-                return Ok(Tensor::zeros(shape));
+                return Ok(Tensor::zeros_on(shape, device)?);
             }
-            Ok(Tensor::rand_normal(shape, T::ZERO, std, rng)?)
+            Ok(Tensor::rand_normal(shape, T::ZERO, std, rng)?.to_device(device)?)
         };
         let hidden = draw(&[batch, config.hidden_size], rng)?;
         let trace = draw(&trace_shape(config, batch), rng)?;
@@ -184,7 +200,7 @@ pub fn unroll<T: Element, R: Rng + ?Sized>(
     weights: &EnnWeights<T>,
     input: &Var<T>,
     state: EnnState<T>,
-    mut noise_rng: Option<&mut R>,
+    noise_rng: Option<&mut R>,
 ) -> Result<Unrolled<T>> {
     let eps = T::from_f64(f64::from(config.layer_norm_eps));
     let encoder = weights.encoder();
@@ -197,14 +213,25 @@ pub fn unroll<T: Element, R: Rng + ?Sized>(
         attention: Vec::with_capacity(steps),
         state,
     };
+    let device = input.value().device();
+    // On an accelerator the noise of every step is drawn at once and uploaded in one copy, so
+    // the steps copy nothing; the values are the same as step-by-step draws, because the
+    // generator fills tensors in order. The host keeps one step's noise in memory at a time.
+    let mut noise_rng = noise_rng.filter(|_| config.noise_std > 0.0);
+    let trace_dims = unrolled.state.trace.shape().to_vec();
+    let all_noise = match noise_rng.as_deref_mut() {
+        Some(rng) if device != Device::Cpu => {
+            let shape: Vec<usize> = std::iter::once(steps).chain(trace_dims.clone()).collect();
+            Some(Tensor::rand_normal(&shape, T::ZERO, noise_std, rng)?.to_device(&device)?)
+        }
+        _ => None,
+    };
     for t in 0..steps {
         let z = encoded.step(&encoder, t)?;
-        let noise = match noise_rng.as_deref_mut() {
-            Some(rng) if config.noise_std > 0.0 => {
-                let shape = unrolled.state.trace.shape().to_vec();
-                Some(Tensor::rand_normal(&shape, T::ZERO, noise_std, rng)?)
-            }
-            _ => None,
+        let noise = match (&all_noise, noise_rng.as_deref_mut()) {
+            (Some(all), _) => Some(all.select(0, t)?),
+            (None, Some(rng)) => Some(Tensor::rand_normal(&trace_dims, T::ZERO, noise_std, rng)?),
+            (None, None) => None,
         };
         let out = step(config, weights, &z, &unrolled.state, noise.as_ref())?;
         unrolled.state = EnnState {

@@ -184,7 +184,8 @@ impl<T: Element> EnnLayer<T> {
         }
         let weights = self.weights(tape)?;
         let mut rng = self.rng.borrow_mut();
-        let state = EnnState::initial(&self.config, tape, shape[0], &mut *rng)?;
+        let device = input.value().device();
+        let state = EnnState::initial_on(&self.config, tape, shape[0], &mut *rng, &device)?;
         let run = unroll(&self.config, &weights, input, state, Some(&mut *rng))?;
 
         let output = match (&self.output_mode, &self.pool) {

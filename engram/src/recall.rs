@@ -65,7 +65,8 @@ pub fn recall<T: Element>(
 fn keep_top_k<T: Element>(logits: &Var<T>, k: usize) -> Result<Var<T>> {
     let mask = top_k_mask(logits.value(), k)?;
     let tape = logits.tape();
-    let minus_infinity = tape.constant(Tensor::full(logits.shape(), T::NEG_INFINITY));
+    let filled = Tensor::full_on(logits.shape(), T::NEG_INFINITY, &logits.value().device())?;
+    let minus_infinity = tape.constant(filled);
     Ok(Var::where_cond(&mask, logits, &minus_infinity)?)
 }
 

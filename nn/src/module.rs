@@ -17,7 +17,7 @@
 //! ```
 
 use autodiff::{Gradients, Tape, Var};
-use tensor::Element;
+use tensor::{Device, Element};
 
 use crate::optim::ParamGrad;
 use crate::{NnError, Param, Result, StateDict};
@@ -79,6 +79,23 @@ pub trait ModuleExt<T: Element>: Module<T> {
             .iter()
             .map(|(_, p)| p.value().num_elements())
             .sum()
+    }
+
+    /// Moves every parameter to `device` (one upload per parameter; parameters already there
+    /// are not copied), as PyTorch's `module.to(device)`. The forward pass then runs where its
+    /// input is, and optimizers update the parameters in place there.
+    ///
+    /// # Errors
+    /// [`NnError::Tensor`] when a transfer fails; parameters moved before the failure stay
+    /// moved.
+    fn to_device(&mut self, device: &Device) -> Result<()> {
+        for (_, param) in self.named_params_mut() {
+            if param.value().device() != *device {
+                let moved = param.value().to_device(device)?;
+                *param.value_mut() = moved;
+            }
+        }
+        Ok(())
     }
 
     /// Switches to training mode (dropout active).

@@ -75,7 +75,10 @@ impl<T: Element> Module<T> for Dropout {
                 }
             })
             .collect();
-        let mask = tape.constant(Tensor::from_vec(mask, input.shape())?);
+        // Drawn on the host, so the masks do not depend on the device; one upload when the
+        // input lives on an accelerator.
+        let mask = Tensor::from_vec(mask, input.shape())?.to_device(&input.value().device())?;
+        let mask = tape.constant(mask);
         Ok(input.mul(&mask)?)
     }
 
