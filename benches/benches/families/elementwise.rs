@@ -1,5 +1,5 @@
-//! Elementwise benchmarks: `{add,mul,exp,tanh}/{f32,f64}/{shape}`, throughput in output
-//! elements.
+//! Elementwise benchmarks: `{add,mul,exp,tanh,tanh-derivative}/{f32,f64}/{shape}`, throughput
+//! in output elements.
 //!
 //! Each group runs our op on a contiguous operand (`ours`) and on a transposed view of the same
 //! size (`ours-transposed`). Next to them runs a scalar twin, a plain loop over a `Vec` in
@@ -11,6 +11,7 @@
 //! `cl_khr_fp64`.
 
 use criterion::{black_box, Criterion, Throughput};
+use tensor::ops::derivative::Derivative;
 use tensor::{Element, Tensor};
 
 /// Matrix shapes `[rows, cols]`; the odd one leaves partial vectors at the end of each row.
@@ -129,6 +130,13 @@ pub fn bench(c: &mut Criterion) {
     bench_binary::<f32>(c, "mul", |a, b| a.mul(b), |x, y| x * y);
     bench_unary::<f32>(c, "exp", Tensor::exp, f32::exp);
     bench_unary::<f32>(c, "tanh", Tensor::tanh, f32::tanh);
+    // The backward rule of tanh in one pass, g (1 - y^2), as the tape runs it.
+    bench_binary::<f32>(
+        c,
+        "tanh-derivative",
+        |g, y| g.mul_derivative(Derivative::Tanh, y),
+        |g, y| g * (1.0 - y * y),
+    );
     bench_binary::<f64>(c, "add", |a, b| a.add(b), |x, y| x + y);
     bench_unary::<f64>(c, "exp", Tensor::exp, f64::exp);
 }

@@ -5,6 +5,7 @@
 //! Two sets of models: one recurrent layer of 128 units followed by Linear(128 -> 10) and
 //! cross-entropy (`lstm-1layer`, `gru-1layer`, `rnn-1layer`), and the four models of the ENN
 //! paper's MNIST comparison as the `engram` factory builds them (`enn`, `lstm`, `gru`, `rnn`).
+//! With the feature `opencl`, the ENN step also runs on the OpenCL device (`opencl`).
 
 use autodiff::Tape;
 use std::hint::black_box;
@@ -109,8 +110,40 @@ fn bench_model<M: Module<f32> + ?Sized>(
     group.finish();
 }
 
+/// Times the ENN classifier's training step with the model, the batch and the optimizer state
+/// on the OpenCL device (`training/f32/enn-b128-t28-d28/opencl`), up to the end of the last
+/// kernel. It runs outside the spinning workers, which would take the cores that a CPU OpenCL
+/// device such as PoCL computes on.
+#[cfg(feature = "opencl")]
+fn bench_enn_on_opencl(c: &mut Criterion) {
+    let Some(device) = super::opencl::device_for::<f32>() else {
+        return;
+    };
+    let (input, targets) = batch();
+    let input = super::opencl::upload(&input, &device);
+    let mut model =
+        build_model(ModelKind::Enn, &ModelConfig::mnist()).expect("the paper's MNIST configuration");
+    model
+        .to_device(&device)
+        .expect("the device has memory for the model");
+    let mut optimizer = Adam::new(AdamConfig::default()).expect("default Adam settings");
+    let tape = Tape::new();
+    let mut group = c.benchmark_group(format!("training/f32/enn-b{BATCH}-t{STEPS}-d{FEATURES}"));
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(BATCH as u64));
+    group.bench_function("opencl", |b| {
+        b.iter(|| {
+            train_step(model.as_mut(), &mut optimizer, &tape, &input, &targets);
+            super::opencl::finish(&device);
+        })
+    });
+    group.finish();
+}
+
 /// Registers every training-step benchmark.
 pub fn bench(c: &mut Criterion) {
+    #[cfg(feature = "opencl")]
+    bench_enn_on_opencl(c);
     bench_model(c, "lstm-1layer", || Box::new(one_layer::<LstmCell<f32>>()));
     bench_model(c, "gru-1layer", || Box::new(one_layer::<GruCell<f32>>()));
     bench_model(c, "rnn-1layer", || Box::new(one_layer::<RnnCell<f32>>()));
