@@ -12,7 +12,7 @@
 use super::elementwise::{self, BinaryOp, UnaryOp};
 use super::reduce::{self as reduce_kernels, ReduceOp};
 use super::{
-    cast as cast_kernels, copy, index, softmax as softmax_kernels, ClStorage, OpenClDevice,
+    cast as cast_kernels, copy, index, softmax as softmax_kernels, topk, ClStorage, OpenClDevice,
 };
 use crate::{DType, Device, Element, Result, Tensor, TensorError};
 
@@ -185,6 +185,19 @@ pub(crate) fn gather<T: Element>(
         return Ok(out);
     }
     fallback("gather", src.device(), &[x], |c| host(&c[0]))
+}
+
+/// Runs top_k_mask of a device tensor along its last axis.
+pub(crate) fn top_k_mask<T: Element>(
+    x: &Tensor<T>,
+    k: usize,
+    host: impl FnOnce(&Tensor<T>) -> Result<Tensor<T>>,
+) -> Result<Tensor<T>> {
+    let src = cl(x).expect("top_k_mask dispatch is only called for device tensors");
+    if let Some(out) = topk::top_k_mask(x, src, k)? {
+        return Ok(out);
+    }
+    fallback("top_k_mask", src.device(), &[x], |c| host(&c[0]))
 }
 
 /// Concatenates tensors along the normalised `axis` when any is on a device; `None` when all

@@ -70,6 +70,15 @@ pub(crate) const CAST: Source = Source {
     ),
 };
 
+/// top_k_mask along the last axis.
+pub(crate) const TOPK: Source = Source {
+    name: "topk.cl",
+    text: concat!(
+        include_str!("kernels/strided.cl"),
+        include_str!("kernels/topk.cl")
+    ),
+};
+
 /// Returns the program of `source` for element type `T` on `device`, built on first use.
 pub(crate) fn program<T: Element>(device: &OpenClDevice, source: &Source) -> Result<Program> {
     device.program(source.name, source.text, T::DTYPE)

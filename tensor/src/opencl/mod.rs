@@ -46,8 +46,8 @@
 //!   replaces the old one, see below);
 //! - reductions over any axes: `sum mean max min var logsumexp`, and `sum_all mean_all`
 //!   through them;
-//! - `softmax log_softmax`, `index_select gather scatter_add`, and `contiguous` (so
-//!   `reshape`, which copies through it);
+//! - `softmax log_softmax`, `index_select gather scatter_add`, `top_k_mask`, and
+//!   `contiguous` (so `reshape`, which copies through it);
 //! - `cast` between `f32` and `f64`, and to the same type;
 //! - `matmul` (batched and broadcast, one launch per batch entry) and `gemm`, on any strides.
 //!
@@ -99,6 +99,7 @@ pub(crate) mod matmul;
 pub(crate) mod reduce;
 mod softmax;
 mod storage;
+mod topk;
 mod transfer;
 
 pub use device::{DeviceInfo, OpenClDevice, DEVICE_ENV_VAR};

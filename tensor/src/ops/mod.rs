@@ -9,7 +9,7 @@
 //!
 //! Reductions and friends: `reduce.rs` (sum, mean, max, min, var, logsumexp, argmax, argmin),
 //! `softmax.rs`, `index.rs` (index_select, gather, scatter_add, one_hot and the [`index::Indices`]
-//! type) and `join.rs` (cat, stack, split, chunk). The reductions are planned in
+//! type), `topk.rs` (top_k_mask) and `join.rs` (cat, stack, split, chunk). The reductions are planned in
 //! `reduce_plan.rs` and run by the row and column kernels of `reduce_kernels.rs`, whose SIMD
 //! parts live in `reduce_simd.rs`.
 
@@ -31,6 +31,7 @@ pub mod scalar;
 pub(crate) mod simd;
 pub mod slices;
 pub mod softmax;
+pub mod topk;
 pub mod unary;
 pub mod view_scatter;
 pub(crate) mod walk;
