@@ -70,26 +70,14 @@ fn keep_top_k<T: Element>(logits: &Var<T>, k: usize) -> Result<Var<T>> {
     Ok(Var::where_cond(&mask, logits, &minus_infinity)?)
 }
 
-/// Builds a `[B, m]` mask with 1 at the `k` largest entries of each row of `values`, 0 elsewhere.
+/// Builds a `[B, m]` mask with 1 at the `k` largest entries of each row of `values`, 0 elsewhere;
+/// ties keep the lower slot index. A thin name for [`Tensor::top_k_mask`], which also runs as
+/// a kernel on an OpenCL device.
+///
+/// # Errors
+/// Tensor errors from the mask.
 pub fn top_k_mask<T: Element>(values: &Tensor<T>, k: usize) -> Result<Tensor<T>> {
-    let slots = values.shape().last().copied().unwrap_or(0);
-    let data = values.to_vec();
-    let mut mask = vec![T::ZERO; data.len()];
-    let mut order: Vec<usize> = Vec::with_capacity(slots);
-    for (row, out) in data.chunks(slots.max(1)).zip(mask.chunks_mut(slots.max(1))) {
-        order.clear();
-        order.extend(0..row.len());
-        // Stable sort, largest first, so ties keep the lower slot index.
-        order.sort_by(|&i, &j| {
-            row[j]
-                .partial_cmp(&row[i])
-                .unwrap_or(std::cmp::Ordering::Equal)
-        });
-        for &slot in order.iter().take(k) {
-            out[slot] = T::ONE;
-        }
-    }
-    Ok(Tensor::from_vec(mask, values.shape())?)
+    Ok(values.top_k_mask(k)?)
 }
 
 #[cfg(test)]

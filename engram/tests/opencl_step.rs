@@ -3,8 +3,8 @@
 //!
 //! - the cell: forward and backward through three unrolled steps; the loss and every
 //!   parameter gradient must match, and nothing may be copied until they are read back;
-//! - the classifier the `enn` tool trains: forward with noise and a random initial state,
-//!   cross-entropy, backward and an SGD update; the loss and the updated parameters must
+//! - the classifier the `enn` tool trains: forward with noise, a random initial state and
+//!   top-k recall, cross-entropy, backward and an SGD update; the loss and the updated parameters must
 //!   match, and only the step's inputs may be uploaded.
 //!
 //! Needs an OpenCL runtime (for example PoCL); the device comes from `TENSOR_OPENCL_DEVICE`
@@ -217,11 +217,13 @@ struct ModelStep {
 }
 
 /// Runs forward, cross-entropy, backward and one SGD update of the ENN classifier on
-/// `device`. Noise and the random initial state are on, as in training.
+/// `device`. Noise, the random initial state and top-k recall are on.
 fn run_model_step(device: &Device) -> ModelStep {
     let mut enn = EngramConfig::new(MODEL_SHAPE[2], 8, 4).expect("valid sizes");
     enn.noise_std = 0.01;
     enn.initial_state_std = 0.1;
+    // Sparse recall: the top-2 of the 4 memory slots.
+    enn.top_k = Some(2);
     let config = ModelConfig {
         task: Task::Classification { classes: CLASSES },
         enn,

@@ -121,8 +121,8 @@ fn bench_enn_on_opencl(c: &mut Criterion) {
     };
     let (input, targets) = batch();
     let input = super::opencl::upload(&input, &device);
-    let mut model =
-        build_model(ModelKind::Enn, &ModelConfig::mnist()).expect("the paper's MNIST configuration");
+    let mut model = build_model(ModelKind::Enn, &ModelConfig::mnist())
+        .expect("the paper's MNIST configuration");
     model
         .to_device(&device)
         .expect("the device has memory for the model");
