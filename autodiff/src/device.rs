@@ -1,12 +1,13 @@
 //! Keeping values and gradients on the device of the inputs.
 //!
-//! With the `opencl` feature of `tensor`, a tape may hold tensors on an OpenCL device. Most
-//! tensor operations then run there and return device tensors. Some forward code and some
-//! backward rules still compute on the host (rules written with `zip_map`, scatters through
-//! views), and their results come back in host memory. Mixing host and device tensors in the
-//! next operation would fail, so the recorder and the backward pass move every such result to
-//! the device of the inputs. Each move is one upload, and the host computation before it
-//! downloaded its inputs once per buffer; `tensor::opencl::transfer_stats` counts both.
+//! With the `opencl` feature of `tensor`, a tape may hold tensors on an OpenCL device. The
+//! backward rules of this crate are written with tensor operations that have device kernels
+//! (named derivative rules instead of closures, `view_scatter` for views, `zeros_on` for
+//! fresh zeros), so gradients stay on the device. A custom operation whose rule computes on
+//! the host still works: the recorder and the backward pass move every result that came back
+//! in host memory to the device of the inputs, because mixing host and device tensors in the
+//! next operation would fail. Each move is one upload; `tensor::opencl::transfer_stats` and
+//! `tensor::opencl::host_fallbacks` show them.
 //!
 //! Without the feature every tensor is on the CPU and these functions return their input.
 

@@ -49,11 +49,19 @@
 //! - `softmax log_softmax`, `index_select gather scatter_add`, `top_k_mask`, and
 //!   `contiguous` (so `reshape`, which copies through it);
 //! - `cast` between `f32` and `f64`, and to the same type;
+//! - `cat stack`, `view_scatter`, and `full_on zeros_on ones_on` (a fill kernel, so a zero
+//!   gradient or a seed never comes from host memory);
+//! - `mul_derivative`, the backward rules of `sqrt recip tanh sigmoid relu abs square powf
+//!   clamp`, which the tape uses instead of closures;
 //! - `matmul` (batched and broadcast, one launch per batch entry) and `gemm`, on any strides.
+//!
+//! That is enough for a whole training step of the ENN classifier (forward, cross-entropy,
+//! backward through time, optimizer update) to run on the device with no copy back to the
+//! host; see [`host_fallbacks`] to check a step of your own.
 //!
 //! Every other operation falls back to the host: its inputs are downloaded (once per
 //! buffer), the host code runs, and the result is uploaded to the device. This covers
-//! `map zip_map map_inplace cat stack` and the operations above on views with more than six
+//! `map zip_map map_inplace`, whose closures only run on the host, and the operations above on views with more than six
 //! axes after merging (`index_select gather scatter_add` do not merge axes). On a device
 //! without `cl_khr_fp64`, `cast::<f64>` converts on the host and returns a tensor in host
 //! memory. `argmax` and `argmin` read the host copy and return
