@@ -4,7 +4,7 @@
 //! backward rules of this crate are written with tensor operations that have device kernels
 //! (named derivative rules instead of closures, `view_scatter` for views, `zeros_on` for
 //! fresh zeros), so gradients stay on the device. A custom operation whose rule computes on
-//! the host still works: the recorder and the backward pass move every result that came back
+//! the host still works. The recorder and the backward pass move every result that came back
 //! in host memory to the device of the inputs, because mixing host and device tensors in the
 //! next operation would fail. Each move is one upload; `tensor::opencl::transfer_stats` and
 //! `tensor::opencl::host_fallbacks` show them.

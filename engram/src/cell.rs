@@ -215,8 +215,8 @@ pub fn unroll<T: Element, R: Rng + ?Sized>(
     };
     let device = input.value().device();
     // On an accelerator the noise of every step is drawn at once and uploaded in one copy, so
-    // the steps copy nothing; the values are the same as step-by-step draws, because the
-    // generator fills tensors in order. The host keeps one step's noise in memory at a time.
+    // the steps copy nothing. The values equal step-by-step draws, because the generator
+    // fills tensors in order. The host keeps one step's noise in memory at a time.
     let mut noise_rng = noise_rng.filter(|_| config.noise_std > 0.0);
     let trace_dims = unrolled.state.trace.shape().to_vec();
     let all_noise = match noise_rng.as_deref_mut() {

@@ -1,8 +1,8 @@
 //! ENN training steps on an OpenCL device against the same steps on the CPU, with the copies
 //! between host and device counted while each step runs:
 //!
-//! - the cell: forward and backward through three unrolled steps; the loss and every
-//!   parameter gradient must match, and nothing may be copied until they are read back;
+//! - the cell: forward and backward through three unrolled steps. The loss and every
+//!   parameter gradient must match, and nothing may be copied until they are read back.
 //! - the classifier the `enn` tool trains: forward with noise, a random initial state and
 //!   top-k recall, cross-entropy, backward and an SGD update; the loss and the updated parameters must
 //!   match, and only the step's inputs may be uploaded.
@@ -300,8 +300,8 @@ fn classifier_training_step_on_opencl_matches_cpu() {
         "operations that ran on host copies"
     );
     assert_eq!(stats.downloads, 0, "downloads during the step: {stats:?}");
-    // The step's inputs, all drawn or read on the host: the initial hidden state and trace,
-    // the noise of every step (one tensor), the dropout mask of the classifier head, and the
-    // targets as an index for the loss and for its gradient.
+    // Only the step's inputs, which are drawn or read on the host, are uploaded. They are the
+    // initial hidden state and trace, the noise of every step (one tensor), the dropout mask
+    // of the classifier head, and the targets (an index for the loss and one for its gradient).
     assert_eq!(stats.uploads, 6, "uploads during the step: {stats:?}");
 }

@@ -3,8 +3,8 @@
 //!
 //! The fused [`crate::cross_entropy`] node reads the logits as a host slice, which would copy a
 //! device tensor back to the host in every step. This form keeps every intermediate on the
-//! logits' device; only the targets travel, as an index and, when some rows are ignored, a
-//! mask of kept rows. It computes, per row with `log p = log_softmax(z)`,
+//! logits' device. Only the targets travel: as an index, and as a mask of kept rows when some
+//! rows are ignored. It computes, per row with `log p = log_softmax(z)`,
 //! `(1 - eps) log p_y + (eps / C) sum_c log p_c`, and returns minus their mean over kept rows,
 //! the same value as the fused node.
 

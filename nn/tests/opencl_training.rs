@@ -26,7 +26,7 @@ fn device() -> Device {
     Device::OpenCl(OpenClDevice::from_env().expect("an OpenCL device (PoCL on the CPU will do)"))
 }
 
-/// A deterministic 3 x 4 tensor with values of both signs, shifted by `shift`.
+/// Builds a deterministic 3 x 4 tensor with values of both signs, shifted by `shift`.
 fn values(shift: f32) -> Tensor<f32> {
     let data = (0..12)
         .map(|i| ((i * 7 % 12) as f32 - 5.5) * 0.3 + shift)
@@ -140,7 +140,7 @@ fn optimizers_update_device_parameters_like_the_host() {
 }
 
 #[test]
-fn cross_entropy_on_device_matches_the_fused_host_loss() {
+fn cross_entropy_device_matches_host() {
     let _serial = COUNTERS
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());

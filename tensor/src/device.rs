@@ -66,7 +66,7 @@ impl<T: Element> Tensor<T> {
     /// Creates a contiguous tensor of `shape` on `device` with every element `value`.
     ///
     /// On an OpenCL device a fill kernel writes the buffer, so nothing is copied from host
-    /// memory; this is how to make zeros or ones next to device tensors.
+    /// memory. Use it to make zeros or ones next to device tensors.
     ///
     /// # Errors
     /// [`crate::TensorError::OpenCl`] when the device cannot allocate the buffer or run the

@@ -6,29 +6,12 @@
 
 mod opencl_common;
 
-use std::sync::{Mutex, MutexGuard};
-
 use opencl_common::*;
 use proptest::prelude::*;
-use tensor::opencl::transfer_stats;
 use tensor::{Element, Tensor};
 
-/// Serialises the tests of this file: the transfer counters are global, so copies made by a
-/// test running next to another would be counted there.
-fn serial() -> MutexGuard<'static, ()> {
-    static LOCK: Mutex<()> = Mutex::new(());
-    LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// Runs `f` and returns its result with the number of downloads it made.
-fn counting_downloads<R>(f: impl FnOnce() -> R) -> (R, u64) {
-    let before = transfer_stats().downloads;
-    let out = f();
-    (out, transfer_stats().downloads - before)
-}
-
-/// Makes `count` tensors that share every size of `shape` but `axis`, whose sizes come from
-/// `lengths`; each is built on the host, then viewed with `view`, on the host and the device.
+/// Makes one tensor per entry of `lengths`, with that size along `axis` and `shape`'s sizes
+/// elsewhere. Each is built on the host and viewed with `view`, on the host and the device.
 fn cat_inputs<T: Element>(
     shape: &[usize],
     axis: usize,
@@ -98,7 +81,7 @@ fn check_cat<T: Element>(
     Ok(())
 }
 
-/// The views `view_scatter` accepts, picked by `kind` and placed by `seed`.
+/// Builds one of the views that `view_scatter` accepts, picked by `kind` and placed by `seed`.
 fn scatter_view<T: Element>(t: &Tensor<T>, kind: u8, seed: usize) -> tensor::Result<Tensor<T>> {
     let rank = t.rank();
     let axis = seed % rank;

@@ -4,20 +4,15 @@
 //! (`PLATFORM:DEVICE`, default `0:0`).
 #![cfg(feature = "opencl")]
 
-use std::sync::{Mutex, MutexGuard};
+mod opencl_common;
 
+use opencl_common::serial;
 use tensor::opencl::{transfer_stats, OpenClDevice};
 use tensor::{Device, Element, Tensor, TensorError};
 
 /// Relative tolerance per unit of k for f32 (the rounding error of a dot product grows with
 /// its length).
 const F32_RTOL_PER_K: f64 = 1e-4;
-
-/// Serialises the tests, because the transfer counters are shared by the whole process.
-fn lock() -> MutexGuard<'static, ()> {
-    static LOCK: Mutex<()> = Mutex::new(());
-    LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
 
 fn device() -> Device {
     Device::OpenCl(OpenClDevice::from_env().expect("an OpenCL device opens (install PoCL)"))
@@ -47,7 +42,7 @@ fn assert_close<T: Element>(device: &Tensor<T>, cpu: &Tensor<T>, rtol: f64) {
 
 #[test]
 fn matmul_opencl_matches_cpu_on_batches_and_vectors() {
-    let _guard = lock();
+    let _guard = serial();
     let device = device();
     // (lhs shape, rhs shape): plain, broadcast batch axes, vector operands, odd sizes.
     let cases: [(&[usize], &[usize]); 6] = [
@@ -77,7 +72,7 @@ fn matmul_opencl_matches_cpu_on_batches_and_vectors() {
 
 #[test]
 fn matmul_opencl_reads_transposed_views() {
-    let _guard = lock();
+    let _guard = serial();
     let device = device();
     let a = values::<f32>(&[40, 30], 3)
         .to_device(&device)
@@ -103,7 +98,7 @@ fn matmul_opencl_reads_transposed_views() {
 
 #[test]
 fn gemm_opencl_updates_device_output() {
-    let _guard = lock();
+    let _guard = serial();
     let device = device();
     let a = values::<f64>(&[6, 5], 5);
     let b = values::<f64>(&[5, 4], 6);
@@ -130,7 +125,7 @@ fn gemm_opencl_updates_device_output() {
 
 #[test]
 fn matmul_opencl_chain_downloads_nothing() {
-    let _guard = lock();
+    let _guard = serial();
     let device = device();
     let x = values::<f32>(&[8, 16], 8)
         .to_device(&device)
@@ -168,7 +163,7 @@ fn matmul_opencl_chain_downloads_nothing() {
 
 #[test]
 fn matmul_opencl_rejects_mixed_devices() {
-    let _guard = lock();
+    let _guard = serial();
     let device = device();
     let on_device = values::<f32>(&[3, 3], 11)
         .to_device(&device)

@@ -6,26 +6,10 @@
 
 mod opencl_common;
 
-use std::sync::{Mutex, MutexGuard};
-
 use opencl_common::*;
 use proptest::prelude::*;
-use tensor::opencl::{host_fallbacks, transfer_stats};
+use tensor::opencl::host_fallbacks;
 use tensor::{Element, Tensor};
-
-/// Serialises the tests of this file: the transfer counters are global, so copies made by a
-/// test running next to another would be counted there.
-fn serial() -> MutexGuard<'static, ()> {
-    static LOCK: Mutex<()> = Mutex::new(());
-    LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// Runs `f` and returns its result with the number of downloads it made.
-fn counting_downloads<R>(f: impl FnOnce() -> R) -> (R, u64) {
-    let before = transfer_stats().downloads;
-    let out = f();
-    (out, transfer_stats().downloads - before)
-}
 
 /// Returns how often top_k_mask has fallen back to the host so far.
 fn topk_fallbacks() -> u64 {

@@ -7,22 +7,10 @@
 
 mod opencl_common;
 
-use std::sync::{Mutex, MutexGuard};
-
 use opencl_common::*;
 use proptest::prelude::*;
 use tensor::opencl::{host_fallbacks, reset_transfer_stats, transfer_stats, TransferStats};
 use tensor::{Element, Indices, Tensor};
-
-/// Serialises the tests of this file, which all read the global transfer counters.
-static COUNTERS: Mutex<()> = Mutex::new(());
-
-/// Locks [`COUNTERS`]. A test that panicked while it had the lock does not invalidate it.
-fn lock_counters() -> MutexGuard<'static, ()> {
-    COUNTERS
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
 
 /// Runs `op` with fresh counters and returns its result with the copies and host fallbacks
 /// that it made.
@@ -58,7 +46,7 @@ fn check_var_logsumexp<T: Element>(
     (view, seed): (View, u32),
     mask: u8,
 ) -> Result<(), String> {
-    let _guard = lock_counters();
+    let _guard = serial();
     let on_device = filled::<T>(shape, values).to_device(&device()).unwrap();
     let x = apply_view(&on_device, view, seed);
     let axes: Vec<isize> = (0..x.rank() as isize)
@@ -76,7 +64,7 @@ fn check_cast<T: Element>(
     values: &[f64],
     (view, seed): (View, u32),
 ) -> Result<(), String> {
-    let _guard = lock_counters();
+    let _guard = serial();
     let on_device = filled::<T>(shape, values).to_device(&device()).unwrap();
     let x = apply_view(&on_device, view, seed);
 
@@ -95,7 +83,7 @@ fn check_scatter_add(
     axis_seed: usize,
     picks: &[usize],
 ) -> Result<(), String> {
-    let _guard = lock_counters();
+    let _guard = serial();
     let dst = apply_view(
         &filled::<f32>(shape, values).to_device(&device()).unwrap(),
         view,
@@ -165,7 +153,7 @@ proptest! {
 
 #[test]
 fn deep_cast_runs_on_host_copy() {
-    let _guard = lock_counters();
+    let _guard = serial();
     // Seven axes that cannot merge exceed the kernels' six, so the conversion runs on the host.
     let host = Tensor::<f32>::arange(0.0, 128.0, 1.0)
         .unwrap()
@@ -186,7 +174,7 @@ fn deep_cast_runs_on_host_copy() {
 
 #[test]
 fn device_chain_makes_no_host_copy() {
-    let _guard = lock_counters();
+    let _guard = serial();
     let dev = device();
     let x = Tensor::<f32>::arange(0.0, 24.0, 1.0)
         .unwrap()

@@ -104,9 +104,7 @@ pub(crate) fn adam_update<T: Element>(
         0.0
     });
     for p in params.iter_mut() {
-        let device = p.value.device();
-        let slot = state.get_or_create(op, &p.name, p.grad.shape(), &BUFFERS, &device)?;
-        slot.step += 1;
+        let slot = state.next_step(op, &p.name, p.value, &BUFFERS)?;
 
         // Bias corrections in f64: b^t underflows gracefully and 1 - b^t stays accurate.
         let t = slot.step as i32;

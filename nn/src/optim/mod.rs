@@ -152,6 +152,21 @@ impl<T: Element> SlotMap<T> {
         Ok(slot)
     }
 
+    /// Returns the slot of `name` for one more update of the parameter `value`: buffers of
+    /// its shape on its device (see [`SlotMap::get_or_create`]), with the step count already
+    /// advanced.
+    pub fn next_step(
+        &mut self,
+        op: &'static str,
+        name: &str,
+        value: &Tensor<T>,
+        buffer_names: &[&str],
+    ) -> Result<&mut Slot<T>> {
+        let slot = self.get_or_create(op, name, value.shape(), buffer_names, &value.device())?;
+        slot.step += 1;
+        Ok(slot)
+    }
+
     /// Checks that every parameter already has a slot of the right shape, before any update.
     pub fn check(&self, op: &'static str, params: &[ParamGrad<'_, T>]) -> Result<()> {
         for p in params {

@@ -113,15 +113,9 @@ impl<T: Element> Optimizer<T> for RmsProp<T> {
         let mu = T::from_f64(self.config.momentum);
         let wd = T::from_f64(self.config.weight_decay);
         for p in params.iter_mut() {
-            let device = p.value.device();
-            let slot = self.state.get_or_create(
-                "RmsProp::step",
-                &p.name,
-                p.grad.shape(),
-                &BUFFERS,
-                &device,
-            )?;
-            slot.step += 1;
+            let slot = self
+                .state
+                .next_step("RmsProp::step", &p.name, p.value, &BUFFERS)?;
 
             let (s_buf, b_buf) = slot.buffers.split_at_mut(1);
             if !p.value.is_on_host() {

@@ -12,7 +12,7 @@
 //!
 //! With `momentum = 0` this is plain gradient descent, p = p - lr g.
 
-use tensor::{Device, Element};
+use tensor::Element;
 
 use super::on_device;
 use super::{check_hyper, check_shapes, contiguous_grad, Optimizer, ParamGrad, SlotMap};
@@ -105,15 +105,9 @@ impl<T: Element> Optimizer<T> for Sgd<T> {
                 let velocity = if self.config.momentum == 0.0 {
                     None
                 } else {
-                    let device = p.value.device();
-                    let slot = self.state.get_or_create(
-                        "Sgd::step",
-                        &p.name,
-                        p.grad.shape(),
-                        &BUFFERS,
-                        &device,
-                    )?;
-                    slot.step += 1;
+                    let slot = self
+                        .state
+                        .next_step("Sgd::step", &p.name, p.value, &BUFFERS)?;
                     Some(&mut slot.buffers[0])
                 };
                 on_device::sgd(p.value, &p.grad, velocity, (lr, mu, wd, nesterov))?;
@@ -123,22 +117,17 @@ impl<T: Element> Optimizer<T> for Sgd<T> {
             let g = grad
                 .as_slice()
                 .expect("contiguous_grad returns a contiguous tensor");
-            let value = p.value.as_mut_slice();
             if self.config.momentum == 0.0 {
-                for (x, &gi) in value.iter_mut().zip(g) {
+                for (x, &gi) in p.value.as_mut_slice().iter_mut().zip(g) {
                     *x -= lr * (gi + wd * *x);
                 }
                 continue;
             }
-            let slot = self.state.get_or_create(
-                "Sgd::step",
-                &p.name,
-                grad.shape(),
-                &BUFFERS,
-                &Device::Cpu,
-            )?;
-            slot.step += 1;
+            let slot = self
+                .state
+                .next_step("Sgd::step", &p.name, p.value, &BUFFERS)?;
             let v = slot.buffers[0].as_mut_slice();
+            let value = p.value.as_mut_slice();
             for ((x, vi), &gi) in value.iter_mut().zip(v.iter_mut()).zip(g) {
                 let gi = gi + wd * *x;
                 *vi = mu * *vi + gi;

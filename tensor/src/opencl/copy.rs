@@ -2,8 +2,8 @@
 //! `view_scatter` (a copy of a tensor with the elements of one view replaced).
 //!
 //! A copy of a view `src` into positions of the output is planned as two layouts of the same
-//! shape, one over the output buffer and one over `src`'s storage, merged with [`coalesce`]
-//! so that most copies fit the kernels' six axes. The functions return `Ok(None)` when a copy
+//! shape: one over the output buffer and one over `src`'s storage. [`coalesce`] merges their
+//! axes, so most copies fit the kernels' six axes. The functions return `Ok(None)` when a copy
 //! still has more, and the caller runs the host code.
 
 use ocl::prm::Long16;
@@ -23,7 +23,8 @@ struct Piece<'a, T: Element> {
 }
 
 /// Plans the copy of the device tensor `src` into the positions that `dst` (a layout of
-/// `src`'s shape over the output buffer) reaches; `None` when it needs more than six axes.
+/// `src`'s shape over the output buffer) reaches. Returns `None` when it needs more than six
+/// axes.
 fn plan<'a, T: Element>(dst: &Layout, src: &'a Tensor<T>) -> Option<Piece<'a, T>> {
     let source = src.cl_storage()?;
     let (shape, [dst_strides, src_strides]) = coalesce(src.shape(), [dst.strides(), src.strides()]);
@@ -51,8 +52,8 @@ fn run<T: Element>(
             .arg(copy.src)
             .arg(copy.len as i64);
         // SAFETY: `dst` is a view of a contiguous layout whose element count is `out`'s
-        // length, so every position it reaches lies inside `out`; `src` is the layout of a
-        // tensor over `source`. Work-items stop at `len`.
+        // length, so every position it reaches lies inside `out`. `src` is the layout of a
+        // tensor over `source`, and work-items stop at `len`.
         unsafe { enqueue("copy_strided", &builder)? };
     }
     Ok(())
@@ -70,7 +71,7 @@ pub(crate) fn full<T: Element>(
         let program = program::<T>(device, &COPY)?;
         let mut builder = kernel_builder(device, &program, "fill", n);
         builder.arg(out.buffer()).arg(value).arg(n as i64);
-        // SAFETY: work-item i writes out[i] with i < n, and `out` holds n elements.
+        // SAFETY: work-item i writes out[i] with i < n, and `out` has n elements.
         unsafe { enqueue("fill", &builder)? };
     }
     Ok(output_tensor(out, shape))

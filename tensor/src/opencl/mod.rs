@@ -57,7 +57,7 @@
 //!
 //! That is enough for a whole training step of the ENN classifier (forward, cross-entropy,
 //! backward through time, optimizer update) to run on the device with no copy back to the
-//! host; see [`host_fallbacks`] to check a step of your own.
+//! host. [`host_fallbacks`] lists what ran on the host in a step of your own.
 //!
 //! Every other operation falls back to the host: its inputs are downloaded (once per
 //! buffer), the host code runs, and the result is uploaded to the device. This covers

@@ -162,7 +162,7 @@ mod tests {
     }
 
     #[test]
-    fn sqrt_rule_gives_zero_where_the_gradient_is_zero() {
+    fn sqrt_rule_zero_gradient() {
         let g = Tensor::from_vec(vec![0.0, 1.0], &[2]).unwrap();
         let y = Tensor::from_vec(vec![0.0, 0.0], &[2]).unwrap();
         let out = g.mul_derivative(Derivative::Sqrt, &y).unwrap().to_vec();

@@ -30,11 +30,12 @@ impl<T: Element> Tensor<T> {
     /// ```
     ///
     /// # Errors
-    /// The errors of `view`; [`TensorError::ShapeMismatch`] when `src`'s shape differs from
-    /// the view's; [`TensorError::InvalidArgument`] when `view` returns a copy instead of a
-    /// view, or a view that selects an element more than once (a broadcast axis), because
-    /// the written value would then be ambiguous; [`TensorError::DeviceMismatch`] when `self`
-    /// and `src` are on different devices.
+    /// - the errors of `view`;
+    /// - [`TensorError::ShapeMismatch`] when `src`'s shape differs from the view's;
+    /// - [`TensorError::InvalidArgument`] when `view` returns a copy instead of a view, or a
+    ///   view that selects an element more than once (a broadcast axis), because the written
+    ///   value would then be ambiguous;
+    /// - [`TensorError::DeviceMismatch`] when `self` and `src` are on different devices.
     pub fn view_scatter(
         &self,
         src: &Tensor<T>,
@@ -59,7 +60,8 @@ fn checked_view_layout<T: Element>(
     src_shape: &[usize],
     view: impl FnOnce(&Tensor<T>) -> Result<Tensor<T>>,
 ) -> Result<Layout> {
-    // Zeros allocate lazily, so the probe costs little even for a large shape.
+    // Zeros are allocated as zeroed pages, which the OS maps lazily, so the probe costs
+    // little even for a large shape.
     let probe = Tensor::<T>::zeros(shape);
     let viewed = view(&probe)?;
     if !viewed.shares_storage(&probe) {
@@ -97,7 +99,7 @@ fn checked_view_layout<T: Element>(
     Ok(layout)
 }
 
-/// The host form: copies `base` and writes `src` at the positions of `layout`.
+/// Copies `base` on the host and writes `src` at the positions of `layout`.
 fn scatter_on_host<T: Element>(base: &Tensor<T>, layout: &Layout, src: &Tensor<T>) -> Tensor<T> {
     let mut out = base.contiguous().to_vec();
     let values = src.to_vec();
@@ -140,7 +142,7 @@ mod tests {
     }
 
     #[test]
-    fn reads_the_source_through_its_layout_and_keeps_the_input() {
+    fn source_view_keeps_input() {
         let input = base();
         let src = Tensor::<f32>::full(&[1], 9.0).broadcast_to(&[3]).unwrap();
         let out = input.view_scatter(&src, |t| t.select(0, 0)).unwrap();

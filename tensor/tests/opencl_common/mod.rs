@@ -1,11 +1,26 @@
 //! Helpers shared by the OpenCL test files: the device, random views and tolerant comparison.
 #![allow(dead_code)]
 
-use std::sync::OnceLock;
+use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use proptest::prelude::*;
 use tensor::opencl::OpenClDevice;
 use tensor::{Device, Element, Tensor};
+
+/// Serialises the tests of one test binary that count copies: the transfer counters are
+/// global, so copies made by a test running next to another would be counted there. A test
+/// that panicked while it held the lock does not invalidate it.
+pub fn serial() -> MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Runs `f` and returns its result with the number of downloads it made.
+pub fn counting_downloads<R>(f: impl FnOnce() -> R) -> (R, u64) {
+    let before = tensor::opencl::transfer_stats().downloads;
+    let out = f();
+    (out, tensor::opencl::transfer_stats().downloads - before)
+}
 
 /// Returns the device every test uses: `TENSOR_OPENCL_DEVICE`, or 0:0 (PoCL on the CPU in CI).
 pub fn device() -> Device {
