@@ -3,9 +3,11 @@
 //!
 //! - the cell: forward and backward through three unrolled steps. The loss and every
 //!   parameter gradient must match, and nothing may be copied until they are read back.
-//! - the classifier the `enn` tool trains: forward with noise, a random initial state and
-//!   top-k recall, cross-entropy, backward and an SGD update; the loss and the updated parameters must
-//!   match, and only the step's inputs may be uploaded.
+//! - the ENN classifier the `enn` tool trains: forward with noise, a random initial state and
+//!   top-k recall, cross-entropy, backward and an SGD update. The loss and the updated
+//!   parameters must match, and only the step's inputs may be uploaded.
+//! - the LSTM, GRU and RNN baselines, whose fused recurrent layers compute on host copies.
+//!   Only the loss and the updated parameters are checked.
 //!
 //! Needs an OpenCL runtime (for example PoCL); the device comes from `TENSOR_OPENCL_DEVICE`
 //! (`PLATFORM:DEVICE`, default `0:0`). Run with `cargo test -p engram --features opencl`.
@@ -216,9 +218,9 @@ struct ModelStep {
     during_step: TransferStats,
 }
 
-/// Runs forward, cross-entropy, backward and one SGD update of the ENN classifier on
-/// `device`. Noise, the random initial state and top-k recall are on.
-fn run_model_step(device: &Device) -> ModelStep {
+/// Runs forward, cross-entropy, backward and one SGD update of the classifier `kind` on
+/// `device`. For the ENN, noise, the random initial state and top-k recall are on.
+fn run_model_step(kind: ModelKind, device: &Device) -> ModelStep {
     let mut enn = EngramConfig::new(MODEL_SHAPE[2], 8, 4).expect("valid sizes");
     enn.noise_std = 0.01;
     enn.initial_state_std = 0.1;
@@ -229,7 +231,7 @@ fn run_model_step(device: &Device) -> ModelStep {
         enn,
         ..ModelConfig::mnist()
     };
-    let mut model = build_model(ModelKind::Enn, &config).expect("valid configuration");
+    let mut model = build_model(kind, &config).expect("valid configuration");
     model
         .to_device(device)
         .expect("parameters move to the device");
@@ -270,12 +272,8 @@ fn run_model_step(device: &Device) -> ModelStep {
     }
 }
 
-#[test]
-fn classifier_training_step_on_opencl_matches_cpu() {
-    let _serial = serial();
-    let cpu = run_model_step(&Device::Cpu);
-    let gpu = run_model_step(&opencl_device());
-
+/// Checks that a device step gave the loss and updated parameters of the CPU step.
+fn assert_same_step(gpu: &ModelStep, cpu: &ModelStep) {
     let loss_error = (f64::from(gpu.loss) - f64::from(cpu.loss)).abs();
     assert!(
         loss_error <= LOSS_RTOL * f64::from(cpu.loss).abs(),
@@ -292,6 +290,26 @@ fn classifier_training_step_on_opencl_matches_cpu() {
             );
         }
     }
+}
+
+#[test]
+fn baseline_steps_match_cpu() {
+    let _serial = serial();
+    // The fused recurrent layers compute on host copies of device tensors and return their
+    // results to the device, so the step is correct but copies; only the result is checked.
+    for kind in [ModelKind::Lstm, ModelKind::Gru, ModelKind::Rnn] {
+        let cpu = run_model_step(kind, &Device::Cpu);
+        let gpu = run_model_step(kind, &opencl_device());
+        assert_same_step(&gpu, &cpu);
+    }
+}
+
+#[test]
+fn enn_classifier_step_matches_cpu() {
+    let _serial = serial();
+    let cpu = run_model_step(ModelKind::Enn, &Device::Cpu);
+    let gpu = run_model_step(ModelKind::Enn, &opencl_device());
+    assert_same_step(&gpu, &cpu);
 
     let stats = gpu.during_step;
     assert_eq!(
