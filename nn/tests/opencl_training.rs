@@ -8,6 +8,7 @@
 use std::sync::Mutex;
 
 use autodiff::Tape;
+use nn::optim::clip_grad_norm;
 use nn::{
     cross_entropy, Adam, AdamConfig, AdamW, AdamWConfig, CrossEntropyOptions, Optimizer, ParamGrad,
     RmsProp, RmsPropConfig, Sgd, SgdConfig,
@@ -175,5 +176,49 @@ fn cross_entropy_device_matches_host() {
         );
         assert_close(&loss, &host_loss, &format!("{what}: loss"));
         assert_close(&grad, &host_grad, &format!("{what}: gradient"));
+    }
+}
+
+#[test]
+fn clipping_scales_device_gradients_in_place() {
+    let _serial = COUNTERS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let device = device();
+    let clip = |device: &Device| {
+        let (mut a, mut b) = (values(0.0), values(1.0));
+        let mut params = [
+            ParamGrad {
+                name: "a".into(),
+                value: &mut a,
+                grad: values(0.5).to_device(device).unwrap(),
+            },
+            ParamGrad {
+                name: "b".into(),
+                value: &mut b,
+                grad: values(-2.0).to_device(device).unwrap(),
+            },
+        ];
+        let before = transfer_stats().downloads;
+        let norm = clip_grad_norm(&mut params, 1.0).unwrap();
+        let downloads = transfer_stats().downloads - before;
+        let grads: Vec<Tensor<f32>> = params.iter().map(|p| p.grad.clone()).collect();
+        (norm, grads, downloads)
+    };
+    let (host_norm, host_grads, _) = clip(&Device::Cpu);
+    let (norm, grads, downloads) = clip(&device);
+    // One read of the total; the scaling itself runs on the device.
+    assert_eq!(downloads, 1, "downloads while clipping");
+    assert!(
+        (norm - host_norm).abs() <= 1e-5 * host_norm,
+        "norm: device {norm}, host {host_norm}"
+    );
+    for (g, h) in grads.iter().zip(&host_grads) {
+        assert_eq!(
+            g.device(),
+            device,
+            "the clipped gradient stays on the device"
+        );
+        assert_close(g, h, "clipped gradient");
     }
 }

@@ -6,18 +6,39 @@
 //! [`NnError::NonFiniteGradient`] naming the first offending parameter, and nothing is scaled:
 //! applying such a step would overwrite the weights with NaN.
 
-use tensor::Element;
+use tensor::{Element, Tensor};
 
 use super::ParamGrad;
 use crate::{NnError, Result};
 
-/// Returns the global L2 norm of the gradients, accumulated in `f64`.
+/// Returns the global L2 norm of the gradients, accumulated in `f64` on the host.
+///
+/// Gradients on an accelerator are reduced there, in their own element type, and only the
+/// total is read back (one download); f32 squares above about 1.8e38 then overflow to
+/// infinity where the host sum would not.
 pub fn global_grad_norm<T: Element>(params: &[ParamGrad<'_, T>]) -> f64 {
+    if params.iter().any(|p| !p.grad.is_on_host()) {
+        if let Ok(norm) = device_grad_norm(params) {
+            return norm;
+        }
+    }
     params
         .iter()
         .map(|p| p.grad.iter().map(|g| g.to_f64() * g.to_f64()).sum::<f64>())
         .sum::<f64>()
         .sqrt()
+}
+
+/// Sums the squares of every gradient on its device and reads back the square root of the
+/// total. Fails when the gradients are on different devices.
+fn device_grad_norm<T: Element>(params: &[ParamGrad<'_, T>]) -> tensor::Result<f64> {
+    let sums = params
+        .iter()
+        .map(|p| p.grad.square().sum(&[], false))
+        .collect::<tensor::Result<Vec<Tensor<T>>>>()?;
+    let refs: Vec<&Tensor<T>> = sums.iter().collect();
+    let total = Tensor::stack(&refs, 0)?.sum(&[], false)?.to_host()?;
+    Ok(total.to_scalar()?.to_f64().sqrt())
 }
 
 /// Scales the gradients so their global norm is at most `max_norm`, and returns the norm they
@@ -53,7 +74,8 @@ pub fn clip_grad_norm<T: Element>(params: &mut [ParamGrad<'_, T>], max_norm: f64
     if norm > max_norm {
         let scale = T::from_f64(max_norm / norm);
         for p in params.iter_mut() {
-            p.grad.as_mut_slice().iter_mut().for_each(|g| *g *= scale);
+            // A whole-tensor operation, so that gradients on a device stay there.
+            p.grad.mul_scalar_inplace(scale);
         }
     }
     Ok(norm)
