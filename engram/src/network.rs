@@ -213,7 +213,9 @@ impl<T: Element> EnnLayer<T> {
     /// As [`EnnLayer::run`].
     pub fn memory_snapshot(&self, input: &Tensor<T>) -> Result<MemorySnapshot> {
         let tape = Tape::new();
-        let run = tape.no_grad(|| self.run(&tape, &tape.constant(input.clone())))?;
+        // The input comes from host data; the run happens where the parameters are.
+        let input = input.to_device(&self.memory.value().device())?;
+        let run = tape.no_grad(|| self.run(&tape, &tape.constant(input)))?;
         let steps: Vec<Tensor<T>> = run.attention.iter().map(|a| a.value().clone()).collect();
         let attention = Tensor::stack(&steps.iter().collect::<Vec<_>>(), 1)?;
         Ok(MemorySnapshot {

@@ -33,6 +33,7 @@ pub fn evaluate(
     seed: u64,
 ) -> Result<Evaluation> {
     let tape = Tape::new();
+    let device = model.device();
     model.set_training(false);
     // A fixed seed, so that every evaluation of the same weights gives the same figures.
     model.reseed(step_seed(seed, usize::MAX, 0));
@@ -47,7 +48,7 @@ pub fn evaluate(
         let batch = batch?;
         tape.clear();
         let (batch_loss, batch_accuracy) = tape.no_grad(|| -> Result<(f64, f64)> {
-            let input = tape.constant(batch.inputs.clone());
+            let input = tape.constant(batch.inputs.to_device(&device)?);
             let logits = if carry {
                 model.forward_carried(&tape, &input, &mut carried)?
             } else {

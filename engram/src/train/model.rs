@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use autodiff::{Tape, Var};
-use tensor::Tensor;
+use tensor::{Device, Tensor};
 
 use crate::models::{self, CarriedState, ModelConfig, ModelKind, SequenceModel, Task};
 use crate::monitor::MemorySnapshot;
@@ -66,6 +66,26 @@ pub trait TrainModel {
 
     /// Every trainable parameter, in a stable order.
     fn parameters_mut(&mut self) -> Vec<ParamSlot<'_>>;
+
+    /// Returns the device of the parameters (the CPU for a model without parameters).
+    fn device(&mut self) -> Device {
+        self.parameters_mut()
+            .first()
+            .map_or(Device::Cpu, |slot| slot.value.device())
+    }
+
+    /// Moves every parameter to `device`, with one upload for each parameter not already there.
+    ///
+    /// # Errors
+    /// [`TrainError::Tensor`] when a transfer fails.
+    fn to_device(&mut self, device: &Device) -> Result<()> {
+        for slot in self.parameters_mut() {
+            if slot.value.device() != *device {
+                *slot.value = slot.value.to_device(device)?;
+            }
+        }
+        Ok(())
+    }
 
     /// Copies of the trainable parameters by name (cheap: tensors share storage).
     fn parameters(&mut self) -> BTreeMap<String, Tensor<f32>> {

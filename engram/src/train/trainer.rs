@@ -16,7 +16,7 @@ use std::time::Instant;
 
 use autodiff::Tape;
 use nn::{Adam, AdamConfig, NnError, Optimizer, ParamGrad};
-use tensor::Tensor;
+use tensor::{Device, Tensor};
 
 use crate::models::CarriedState;
 
@@ -56,6 +56,8 @@ pub struct TrainSettings {
     pub data_dir: Option<PathBuf>,
     /// Split trained on, recorded in the checkpoint likewise.
     pub train_split: String,
+    /// The device that holds the model, the batches and the optimizer state during training.
+    pub device: Device,
 }
 
 /// Receives progress reports; the command-line tool draws progress bars from them.
@@ -121,6 +123,9 @@ pub fn train_model(
     if settings.resume {
         state = resume(model, &mut optimizer, &state, settings)?;
     }
+    // After a resume, so that the loaded values move too; the optimizer moves its loaded
+    // state to each parameter's device on the first step.
+    model.to_device(&settings.device)?;
 
     let mut loop_state = Loop {
         model,
@@ -306,7 +311,7 @@ impl Loop<'_> {
         self.model
             .reseed(step_seed(self.settings.seed, epoch, step));
         tape.clear();
-        let input = tape.constant(batch.inputs.clone());
+        let input = tape.constant(batch.inputs.to_device(&self.settings.device)?);
         let logits = match self.state.spec.task {
             TaskKind::LanguageModel => self.model.forward_carried(tape, &input, carried)?,
             TaskKind::Classification => self.model.forward(tape, &input)?,
@@ -333,14 +338,17 @@ impl Loop<'_> {
                     .get_key(slot.key)
                     .cloned()
                     // A parameter the forward pass did not use has a zero gradient.
-                    .unwrap_or_else(|| Tensor::zeros(slot.value.shape()));
-                ParamGrad {
+                    .map_or_else(
+                        || Tensor::zeros_on(slot.value.shape(), &slot.value.device()),
+                        Ok,
+                    )?;
+                Ok(ParamGrad {
                     name: slot.name,
                     value: slot.value,
                     grad,
-                }
+                })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         let norm = if self.settings.clip_norm > 0.0 {
             nn::optim::clip_grad_norm(&mut params, self.settings.clip_norm)
         } else {

@@ -89,6 +89,7 @@ fn settings(dir: &std::path::Path, epochs: usize) -> TrainSettings {
         monitor_dir: None,
         data_dir: None,
         train_split: "train".to_owned(),
+        device: tensor::Device::Cpu,
     }
 }
 

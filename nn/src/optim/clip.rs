@@ -13,9 +13,9 @@ use crate::{NnError, Result};
 
 /// Returns the global L2 norm of the gradients, accumulated in `f64` on the host.
 ///
-/// Gradients on an accelerator are reduced there, in their own element type, and only the
-/// total is read back (one download); f32 squares above about 1.8e38 then overflow to
-/// infinity where the host sum would not.
+/// Gradients on an accelerator are reduced there in their own element type, and only the
+/// total is read back (one download). In f32, an element above about 1.8e19 then squares to
+/// infinity, where the host's f64 sum would not.
 pub fn global_grad_norm<T: Element>(params: &[ParamGrad<'_, T>]) -> f64 {
     if params.iter().any(|p| !p.grad.is_on_host()) {
         if let Ok(norm) = device_grad_norm(params) {

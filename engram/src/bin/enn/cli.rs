@@ -271,6 +271,12 @@ pub struct TrainArgs {
     /// Directory for checkpoints, results and plots; created if missing.
     #[arg(long, value_name = "DIR", default_value = "enn-runs")]
     pub out: PathBuf,
+
+    /// Where to train: `cpu`, `opencl` (the device that TENSOR_OPENCL_DEVICE names, 0:0 by
+    /// default) or `opencl:P:D` (device D of platform P). OpenCL needs a build with
+    /// `--features engram/opencl`.
+    #[arg(long, value_name = "DEVICE", default_value = "cpu")]
+    pub device: String,
 }
 
 /// Hidden size overrides for the embedded comparison, so that tests can run it in seconds.

@@ -15,6 +15,7 @@ use crate::cli::{
 };
 use crate::inspect;
 use crate::progress::EpochProgress;
+use tensor::Device;
 
 /// Sizes of the embedded comparison: the models that learn the task get past guessing, and
 /// the four take about 30 s on an idle 2-core machine.
@@ -71,6 +72,7 @@ fn default_run(args: &DefaultRunArgs, stop: &AtomicBool) -> Result<()> {
         bptt: 35,
         seed: 42,
         out: args.default_out.clone().unwrap_or_default(),
+        device: "cpu".to_owned(),
     };
     log::info!(
         "comparing ENN, LSTM, GRU and RNN on associative recall (2 key-value pairs, 8 values); \
@@ -88,6 +90,8 @@ fn default_run(args: &DefaultRunArgs, stop: &AtomicBool) -> Result<()> {
 }
 
 fn train(command: &TrainCommand, stop: &AtomicBool) -> Result<()> {
+    // Checked first, so that a wrong --device fails before the data is read.
+    parse_device(&command.train.device)?;
     let options = data_options(&command.data, command.train.seed);
     let data = load_data(&options)?;
     let checkpoint = command
@@ -141,6 +145,7 @@ fn compare(
     write_files: bool,
     stop: &AtomicBool,
 ) -> Result<()> {
+    parse_device(&train.device)?;
     let options = data_options(data_args, train.seed);
     let data = load_data(&options)?;
     let mut runs = Vec::new();
@@ -228,6 +233,7 @@ fn train_one(
         monitor_dir,
         data_dir: options.data_dir.clone(),
         train_split: options.train_split.clone(),
+        device: parse_device(&train.device)?,
     };
     let mut progress = EpochProgress::new(model, spec.task);
     let outcome = train_model(
@@ -275,6 +281,55 @@ fn report(
         },
         runs,
     }
+}
+
+/// Opens the device that `--device` names: `cpu`, `opencl` or `opencl:PLATFORM:DEVICE`.
+fn parse_device(text: &str) -> Result<Device> {
+    let invalid = |reason: String| TrainError::InvalidOption {
+        option: "--device",
+        value: text.to_owned(),
+        reason,
+    };
+    let (kind, indices) = text.split_once(':').unwrap_or((text, ""));
+    match kind {
+        "cpu" if indices.is_empty() => Ok(Device::Cpu),
+        "opencl" => open_opencl(indices).map_err(invalid),
+        _ => Err(invalid(
+            "use `cpu`, `opencl` or `opencl:PLATFORM:DEVICE`".to_owned(),
+        )),
+    }
+}
+
+/// Opens an OpenCL device: the environment's choice for empty `indices`, else `P:D`.
+#[cfg(feature = "opencl")]
+fn open_opencl(indices: &str) -> std::result::Result<Device, String> {
+    use tensor::opencl::OpenClDevice;
+    let opened = if indices.is_empty() {
+        OpenClDevice::from_env()
+    } else {
+        let parse = |part: Option<&str>| part.and_then(|p| p.parse::<usize>().ok());
+        let mut parts = indices.split(':');
+        match (parse(parts.next()), parse(parts.next()), parts.next()) {
+            (Some(platform), Some(device), None) => OpenClDevice::new(platform, device),
+            _ => {
+                return Err(
+                    "write the device as `opencl:PLATFORM:DEVICE`, for example `opencl:0:0`"
+                        .to_owned(),
+                )
+            }
+        }
+    };
+    opened.map(Device::OpenCl).map_err(|e| e.to_string())
+}
+
+/// Without the `opencl` feature there is no OpenCL device to open.
+#[cfg(not(feature = "opencl"))]
+fn open_opencl(_indices: &str) -> std::result::Result<Device, String> {
+    Err(
+        "this `enn` was built without OpenCL; rebuild it with `--features engram/opencl` \
+         (and an OpenCL driver such as PoCL installed)"
+            .to_owned(),
+    )
 }
 
 /// Converts the data options of the command line.
