@@ -1,28 +1,9 @@
 //! The `enn` binary on missing and malformed data: one clear error line, a non-zero exit status
 //! and no result files.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod cli_common;
 
-fn enn(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_enn"))
-        .args(args)
-        .env("RUST_LOG", "error")
-        .output()
-        .expect("the enn binary runs")
-}
-
-fn error_lines(output: &Output) -> Vec<String> {
-    String::from_utf8_lossy(&output.stderr)
-        .lines()
-        .filter(|line| line.starts_with("error:"))
-        .map(str::to_owned)
-        .collect()
-}
-
-fn path_arg(path: &Path) -> &str {
-    path.to_str().expect("temporary paths are UTF-8")
-}
+use cli_common::{enn, error_lines, path_arg};
 
 #[test]
 fn missing_data_dir_names_path_and_package() {

@@ -3,24 +3,14 @@
 //!
 //! The OpenCL run needs the `opencl` feature and an OpenCL runtime such as PoCL.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod cli_common;
 
+use std::path::Path;
+use std::process::Output;
+
+use cli_common::{enn_in, stderr};
 #[cfg(feature = "opencl")]
 use serde_json::Value;
-
-fn enn(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_enn"))
-        .args(args)
-        .current_dir(cwd)
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("the enn binary runs")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
 
 /// Trains a tiny ENN for two epochs on associative recall on `device`, writing into `out`.
 fn train_on(device: &str, out: &Path) -> Output {
@@ -50,7 +40,7 @@ fn train_on(device: &str, out: &Path) -> Output {
         "--out",
         out_arg,
     ];
-    enn(&args, out)
+    enn_in(&args, out)
 }
 
 #[test]

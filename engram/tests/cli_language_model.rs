@@ -1,30 +1,12 @@
 //! The `enn` binary on a tiny WikiText-style corpus written to a temporary directory, and the
 //! wording of a few errors: a missing checkpoint, and MNIST with only its test files.
 
+mod cli_common;
+
 use std::path::Path;
-use std::process::{Command, Output};
 
+use cli_common::{enn, error_lines, path_arg};
 use serde_json::Value;
-
-fn enn(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_enn"))
-        .args(args)
-        .env("RUST_LOG", "error")
-        .output()
-        .expect("the enn binary runs")
-}
-
-fn path_arg(path: &Path) -> &str {
-    path.to_str().expect("temporary paths are UTF-8")
-}
-
-fn error_lines(output: &Output) -> Vec<String> {
-    String::from_utf8_lossy(&output.stderr)
-        .lines()
-        .filter(|line| line.starts_with("error:"))
-        .map(str::to_owned)
-        .collect()
-}
 
 /// Writes `train.txt`, `valid.txt` and `test.txt`: a few hundred tokens of a small vocabulary.
 fn write_corpus(dir: &Path) {

@@ -1,36 +1,13 @@
 //! The `enn` binary end to end on the synthetic associative-recall task with tiny models: the
 //! embedded comparison, `train` then `eval`, `--resume` equivalence, and a NaN stop.
 
+mod cli_common;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
+use cli_common::{enn_in, path_arg, read_json, stderr, stdout};
 use serde_json::Value;
-
-fn enn(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_enn"))
-        .args(args)
-        .current_dir(cwd)
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("the enn binary runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn path_arg(path: &Path) -> &str {
-    path.to_str().expect("temporary paths are UTF-8")
-}
-
-fn read_json(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap()
-}
 
 /// `train` on a small associative-recall set with a tiny model; `extra` adds options.
 fn train(model: &str, out: &Path, epochs: &str, extra: &[&str]) -> Output {
@@ -58,7 +35,7 @@ fn train(model: &str, out: &Path, epochs: &str, extra: &[&str]) -> Output {
         path_arg(out),
     ];
     args.extend_from_slice(extra);
-    enn(&args, out)
+    enn_in(&args, out)
 }
 
 /// The `[train_loss, eval_loss, eval_accuracy]` of every epoch of the first run.
@@ -93,7 +70,7 @@ const TINY_DEFAULT: [&str; 10] = [
 #[test]
 fn default_run_prints_table_without_files() {
     let cwd = tempfile::tempdir().unwrap();
-    let output = enn(&TINY_DEFAULT, cwd.path());
+    let output = enn_in(&TINY_DEFAULT, cwd.path());
 
     assert!(output.status.success(), "{}", stderr(&output));
     let table = stdout(&output);
@@ -120,7 +97,7 @@ fn default_run_writes_results_when_asked() {
     let out = cwd.path().join("results");
     let mut args = TINY_DEFAULT.to_vec();
     args.extend(["--default-out", path_arg(&out)]);
-    let output = enn(&args, cwd.path());
+    let output = enn_in(&args, cwd.path());
 
     assert!(output.status.success(), "{}", stderr(&output));
     let results = read_json(&out.join("results.json"));
@@ -153,7 +130,7 @@ fn train_then_eval_reproduces_accuracy() {
     assert_eq!(figures.len(), 2);
     assert!(stdout(&output).contains("| gru |"));
 
-    let output = enn(
+    let output = enn_in(
         &[
             "eval",
             "--checkpoint",
