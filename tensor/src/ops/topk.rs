@@ -2,10 +2,10 @@
 //!
 //! Within a row, the element at column `j` comes before the element at column `i` when its
 //! value is greater, or when the two values are equal and `j < i`, so ties keep the lower
-//! column. NaN counts as greater than every number and equal to NaN (PyTorch 2.0's
-//! `torch.topk` also ranks NaN first). `-0.0` and `0.0` are equal. An element is in the mask when fewer than `k` elements of its
-//! row come before it. The OpenCL kernel (`opencl/kernels/topk.cl`) counts those elements
-//! directly and gives the same mask.
+//! column. NaN counts as greater than every number and equal to NaN, and `-0.0` equals
+//! `0.0`. An element is in the mask when fewer than `k` elements of its row come before it.
+//! The OpenCL kernel (`opencl/kernels/topk.cl`) counts those elements directly and gives the
+//! same mask.
 
 use std::cmp::Ordering;
 
