@@ -14,7 +14,7 @@ mod opencl_common;
 use opencl_common::*;
 use proptest::prelude::*;
 use tensor::ops::derivative::Derivative;
-use tensor::{Element, Result, Tensor};
+use tensor::{Element, Result, Tensor, TensorError};
 
 type Unary<T> = fn(&Tensor<T>) -> Tensor<T>;
 
@@ -363,4 +363,13 @@ fn mixed_devices_are_rejected() {
     assert!(message.contains("add"), "{message}");
     assert!(message.contains("different devices"), "{message}");
     assert!(Tensor::where_cond(&on_device, &host, &on_device).is_err());
+
+    // The devices are named in argument order.
+    match host.add(&on_device) {
+        Err(TensorError::DeviceMismatch { lhs, rhs, .. }) => {
+            assert_eq!(lhs, "cpu");
+            assert!(rhs.starts_with("opencl"), "{rhs}");
+        }
+        other => panic!("expected a device mismatch, got {other:?}"),
+    }
 }

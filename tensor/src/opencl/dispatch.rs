@@ -31,13 +31,21 @@ pub(crate) fn common_device<T: Element>(
         return Ok(None);
     };
     let device = first.device();
+    let lead = inputs[0].device();
     for t in inputs {
         let same = cl(t).is_some_and(|s| s.device().same_device(device));
         if !same {
+            // Name the first input's device, then the first device that differs from it, so
+            // `host.add(&on_device)` reads "cpu and opencl" in argument order.
+            let other = inputs
+                .iter()
+                .map(|t| t.device())
+                .find(|d| *d != lead)
+                .unwrap_or_else(|| t.device());
             return Err(TensorError::DeviceMismatch {
                 op,
-                lhs: Device::OpenCl(device.clone()).to_string(),
-                rhs: t.device().to_string(),
+                lhs: lead.to_string(),
+                rhs: other.to_string(),
             });
         }
     }

@@ -57,14 +57,17 @@
 //!
 //! That is enough for a whole training step of the ENN classifier (forward, cross-entropy,
 //! backward through time, optimizer update) to run on the device with no copy back to the
-//! host. [`host_fallbacks`] lists what ran on the host in a step of your own.
+//! host. What the host draws or reads still goes up once per step: the batch, the targets
+//! (as indices), and the random initial state, noise and dropout masks (drawn on the host so
+//! that every device gets the same numbers). [`host_fallbacks`] lists what ran on the host in
+//! a step of your own.
 //!
 //! Every other operation falls back to the host: its inputs are downloaded (once per
 //! buffer), the host code runs, and the result is uploaded to the device. This covers
-//! `map zip_map map_inplace`, whose closures only run on the host, and the operations above on views with more than six
-//! axes after merging (`index_select gather scatter_add` do not merge axes). On a device
-//! without `cl_khr_fp64`, `cast::<f64>` converts on the host and returns a tensor in host
-//! memory. `argmax` and `argmin` read the host copy and return
+//! `map zip_map map_inplace`, whose closures only run on the host, and the operations above
+//! on views with more than six axes after merging (`index_select gather scatter_add` do not
+//! merge axes). On a device without `cl_khr_fp64`, `cast::<f64>` converts on the host and
+//! returns a tensor in host memory. `argmax` and `argmin` read the host copy and return
 //! [`Indices`](crate::Indices) in host memory.
 //!
 //! # Mutation
