@@ -26,8 +26,8 @@ pub(crate) fn scatter_view_grad<T: Element>(
     grad: &Tensor<T>,
 ) -> Result<Tensor<T>> {
     if !grad.is_on_host() {
-        // The views that reach here (narrow, slice, select) select each position at most
-        // once, so writing the gradient into zeros equals adding it, and runs on the device.
+        // view_scatter rejects views that select a position twice, so for the views that reach
+        // here (narrow, slice, select) writing the gradient into zeros equals adding it.
         let zeros = Tensor::zeros_on(base_shape, &grad.device())?;
         return Ok(zeros.view_scatter(grad, view)?);
     }

@@ -8,39 +8,13 @@ mod cli_common;
 use std::path::Path;
 use std::process::Output;
 
-use cli_common::{enn_in, stderr};
 #[cfg(feature = "opencl")]
-use serde_json::Value;
+use cli_common::{epoch_figures, read_json};
+use cli_common::{stderr, train_tiny};
 
 /// Trains a tiny ENN for two epochs on associative recall on `device`, writing into `out`.
 fn train_on(device: &str, out: &Path) -> Output {
-    let out_arg = out.to_str().expect("temporary paths are UTF-8");
-    let args = [
-        "train",
-        "--model",
-        "enn",
-        "--dataset",
-        "assoc-recall",
-        "--limit-train",
-        "128",
-        "--limit-eval",
-        "64",
-        "--batch-size",
-        "32",
-        "--hidden",
-        "16",
-        "--memory",
-        "8",
-        "--seed",
-        "7",
-        "--epochs",
-        "2",
-        "--device",
-        device,
-        "--out",
-        out_arg,
-    ];
-    enn_in(&args, out)
+    train_tiny("enn", out, "2", &["--device", device])
 }
 
 #[test]
@@ -55,31 +29,12 @@ fn unknown_device_is_rejected() {
 
 #[cfg(not(feature = "opencl"))]
 #[test]
-fn opencl_without_the_feature_is_rejected() {
+fn opencl_without_feature_is_rejected() {
     let out = tempfile::tempdir().unwrap();
     let output = train_on("opencl", out.path());
     assert!(!output.status.success());
     let message = stderr(&output);
     assert!(message.contains("--features engram/opencl"), "{message}");
-}
-
-/// Reads `[train_loss, eval_loss, eval_accuracy]` of every epoch from `results.json`.
-#[cfg(feature = "opencl")]
-fn epoch_figures(out: &Path) -> Vec<[f64; 3]> {
-    let text = std::fs::read_to_string(out.join("results.json")).expect("results.json");
-    let results: Value = serde_json::from_str(&text).expect("valid JSON");
-    results["runs"][0]["epochs"]
-        .as_array()
-        .expect("a list of epochs")
-        .iter()
-        .map(|e| {
-            [
-                e["train_loss"].as_f64().unwrap(),
-                e["eval_loss"].as_f64().unwrap(),
-                e["eval_accuracy"].as_f64().unwrap(),
-            ]
-        })
-        .collect()
 }
 
 #[cfg(feature = "opencl")]
@@ -91,20 +46,19 @@ fn opencl_training_matches_cpu() {
     let device = train_on("opencl", device_out.path());
     assert!(device.status.success(), "{}", stderr(&device));
 
-    let (expected, found) = (
-        epoch_figures(cpu_out.path()),
-        epoch_figures(device_out.path()),
-    );
+    let expected = epoch_figures(&read_json(&cpu_out.path().join("results.json")));
+    let found = epoch_figures(&read_json(&device_out.path().join("results.json")));
     assert_eq!(found.len(), 2);
-    // Same seed and data; only float rounding differs between the devices.
+    // Same seed and data, so only float rounding differs between the devices.
     for (epoch, (f, e)) in found.iter().zip(&expected).enumerate() {
-        for (what, (a, b)) in ["train loss", "eval loss"].iter().zip(f.iter().zip(e)) {
+        for (name, (a, b)) in ["train loss", "eval loss"].iter().zip(f.iter().zip(e)) {
             assert!(
                 (a - b).abs() <= 1e-3 * b.abs(),
-                "epoch {}: {what} {a} on the device, {b} on the CPU",
+                "epoch {}: {name} {a} on the device, {b} on the CPU",
                 epoch + 1
             );
         }
+        // At most one of the 64 evaluation examples may flip.
         assert!(
             (f[2] - e[2]).abs() <= 1.0 / 64.0 + 1e-9,
             "epoch {}: accuracy {} on the device, {} on the CPU",
@@ -113,6 +67,6 @@ fn opencl_training_matches_cpu() {
             e[2]
         );
     }
-    // The checkpoint and the memory pictures were written from device tensors.
+    // The checkpoint was written from device tensors.
     assert!(device_out.path().join("checkpoint.safetensors").is_file());
 }

@@ -3,56 +3,7 @@
 
 mod cli_common;
 
-use std::path::Path;
-use std::process::Output;
-
-use cli_common::{enn_in, path_arg, read_json, stderr, stdout};
-use serde_json::Value;
-
-/// `train` on a small associative-recall set with a tiny model; `extra` adds options.
-fn train(model: &str, out: &Path, epochs: &str, extra: &[&str]) -> Output {
-    let mut args = vec![
-        "train",
-        "--model",
-        model,
-        "--dataset",
-        "assoc-recall",
-        "--limit-train",
-        "256",
-        "--limit-eval",
-        "64",
-        "--batch-size",
-        "32",
-        "--hidden",
-        "16",
-        "--memory",
-        "8",
-        "--seed",
-        "7",
-        "--epochs",
-        epochs,
-        "--out",
-        path_arg(out),
-    ];
-    args.extend_from_slice(extra);
-    enn_in(&args, out)
-}
-
-/// The `[train_loss, eval_loss, eval_accuracy]` of every epoch of the first run.
-fn epoch_figures(results: &Value) -> Vec<[f64; 3]> {
-    results["runs"][0]["epochs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            [
-                e["train_loss"].as_f64().unwrap(),
-                e["eval_loss"].as_f64().unwrap(),
-                e["eval_accuracy"].as_f64().unwrap(),
-            ]
-        })
-        .collect()
-}
+use cli_common::{enn_in, epoch_figures, path_arg, read_json, stderr, stdout, train_tiny};
 
 const TINY_DEFAULT: [&str; 10] = [
     "--default-train-examples",
@@ -122,7 +73,7 @@ fn default_run_writes_results_when_asked() {
 #[test]
 fn train_then_eval_reproduces_accuracy() {
     let out = tempfile::tempdir().unwrap();
-    let output = train("gru", out.path(), "2", &[]);
+    let output = train_tiny("gru", out.path(), "2", &[]);
     assert!(output.status.success(), "{}", stderr(&output));
     let checkpoint = out.path().join("checkpoint.safetensors");
     assert!(checkpoint.is_file());
@@ -156,13 +107,13 @@ fn train_then_eval_reproduces_accuracy() {
 /// checks that both runs report the same figures.
 fn assert_resume_matches(model: &str) {
     let straight = tempfile::tempdir().unwrap();
-    let output = train(model, straight.path(), "2", &[]);
+    let output = train_tiny(model, straight.path(), "2", &[]);
     assert!(output.status.success(), "{}", stderr(&output));
 
     let split = tempfile::tempdir().unwrap();
-    let first = train(model, split.path(), "1", &[]);
+    let first = train_tiny(model, split.path(), "1", &[]);
     assert!(first.status.success(), "{}", stderr(&first));
-    let resumed = train(model, split.path(), "2", &["--resume"]);
+    let resumed = train_tiny(model, split.path(), "2", &["--resume"]);
     assert!(resumed.status.success(), "{}", stderr(&resumed));
 
     let expected = epoch_figures(&read_json(&straight.path().join("results.json")));
@@ -184,12 +135,12 @@ fn resume_enn_reaches_uninterrupted_result() {
 #[test]
 fn absurd_learning_rate_stops_and_keeps_checkpoint() {
     let out = tempfile::tempdir().unwrap();
-    let good = train("lstm", out.path(), "1", &[]);
+    let good = train_tiny("lstm", out.path(), "1", &[]);
     assert!(good.status.success(), "{}", stderr(&good));
     let checkpoint = out.path().join("checkpoint.safetensors");
     let before = std::fs::read(&checkpoint).unwrap();
 
-    let output = train(
+    let output = train_tiny(
         "lstm",
         out.path(),
         "3",

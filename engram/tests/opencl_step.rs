@@ -296,7 +296,7 @@ fn assert_same_step(gpu: &ModelStep, cpu: &ModelStep) {
 fn baseline_steps_match_cpu() {
     let _serial = serial();
     // The fused recurrent layers compute on host copies of device tensors and return their
-    // results to the device, so the step is correct but copies; only the result is checked.
+    // results to the device. The step copies, so only its result is checked.
     for kind in [ModelKind::Lstm, ModelKind::Gru, ModelKind::Rnn] {
         let cpu = run_model_step(kind, &Device::Cpu);
         let gpu = run_model_step(kind, &opencl_device());

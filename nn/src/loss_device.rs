@@ -50,7 +50,7 @@ pub(crate) fn composed_cross_entropy<T: Element>(
         per_row = per_row.add(&spread)?;
     }
     if kept_rows < rows {
-        let kept: Vec<T> = targets
+        let row_weights: Vec<T> = targets
             .iter()
             .map(|&t| {
                 if Some(t) == options.ignore_index {
@@ -60,7 +60,7 @@ pub(crate) fn composed_cross_entropy<T: Element>(
                 }
             })
             .collect();
-        let mask = Tensor::from_vec(kept, &[rows])?.to_device(&logits.value().device())?;
+        let mask = Tensor::from_vec(row_weights, &[rows])?.to_device(&logits.value().device())?;
         per_row = per_row.mul(&logits.tape().constant(mask))?;
     }
     Ok(per_row

@@ -35,13 +35,13 @@ fn values(shift: f32) -> Tensor<f32> {
     Tensor::from_vec(data, &[3, 4]).unwrap()
 }
 
-fn assert_close(got: &Tensor<f32>, want: &Tensor<f32>, what: &str) {
+fn assert_close(got: &Tensor<f32>, want: &Tensor<f32>, label: &str) {
     let (got, want) = (got.to_vec(), want.to_vec());
     for (i, (g, w)) in got.iter().zip(&want).enumerate() {
         let bound = RTOL * w.abs().max(1.0);
         assert!(
             (g - w).abs() <= bound,
-            "{what}, element {i}: device {g}, host {w}"
+            "{label}, element {i}: device {g}, host {w}"
         );
     }
 }
@@ -164,18 +164,18 @@ fn cross_entropy_device_matches_host() {
         };
         let (host_loss, host_grad, _) = run(&Device::Cpu);
         let (loss, grad, downloads) = run(&device);
-        let what = format!("smoothing {label_smoothing}, ignore {ignore_index:?}");
+        let case = format!("smoothing {label_smoothing}, ignore {ignore_index:?}");
         assert_eq!(
             downloads, 0,
-            "{what}: downloads in the loss and its gradient"
+            "{case}: downloads in the loss and its gradient"
         );
         assert_eq!(
             grad.device(),
             device,
-            "{what}: the gradient stays on the device"
+            "{case}: the gradient stays on the device"
         );
-        assert_close(&loss, &host_loss, &format!("{what}: loss"));
-        assert_close(&grad, &host_grad, &format!("{what}: gradient"));
+        assert_close(&loss, &host_loss, &format!("{case}: loss"));
+        assert_close(&grad, &host_grad, &format!("{case}: gradient"));
     }
 }
 

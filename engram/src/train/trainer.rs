@@ -56,7 +56,7 @@ pub struct TrainSettings {
     pub data_dir: Option<PathBuf>,
     /// Split trained on, recorded in the checkpoint likewise.
     pub train_split: String,
-    /// The device that holds the model, the batches and the optimizer state during training.
+    /// Device of the model, the batches and the optimizer state during training.
     pub device: Device,
 }
 

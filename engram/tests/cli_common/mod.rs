@@ -55,3 +55,49 @@ pub fn read_json(path: &Path) -> Value {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).unwrap()
 }
+
+/// Runs `train` on a small associative-recall set with a tiny model in `out`; `extra` adds
+/// options.
+pub fn train_tiny(model: &str, out: &Path, epochs: &str, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "train",
+        "--model",
+        model,
+        "--dataset",
+        "assoc-recall",
+        "--limit-train",
+        "256",
+        "--limit-eval",
+        "64",
+        "--batch-size",
+        "32",
+        "--hidden",
+        "16",
+        "--memory",
+        "8",
+        "--seed",
+        "7",
+        "--epochs",
+        epochs,
+        "--out",
+        path_arg(out),
+    ];
+    args.extend_from_slice(extra);
+    enn_in(&args, out)
+}
+
+/// Returns `[train_loss, eval_loss, eval_accuracy]` of every epoch of the first run.
+pub fn epoch_figures(results: &Value) -> Vec<[f64; 3]> {
+    results["runs"][0]["epochs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            [
+                e["train_loss"].as_f64().unwrap(),
+                e["eval_loss"].as_f64().unwrap(),
+                e["eval_accuracy"].as_f64().unwrap(),
+            ]
+        })
+        .collect()
+}

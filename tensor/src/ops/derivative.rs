@@ -4,8 +4,8 @@
 //!
 //! An automatic-differentiation library could write these with a closure over two tensors,
 //! but a closure only runs on the host. Named rules also run as OpenCL kernels, so a backward
-//! pass on a device does not copy to the host (PyTorch has `tanh_backward` and its siblings
-//! for the same reason).
+//! pass on a device does not copy to the host. PyTorch's ATen library has named operations
+//! of this kind too, such as `tanh_backward`.
 
 use super::binary::binary_op;
 use super::kernel::BinaryKernel;
@@ -80,7 +80,7 @@ impl<T: Element> Derivative<T> {
     }
 }
 
-/// [`Derivative`] as a binary kernel of `(g, saved)`.
+/// A binary kernel of `(g, saved)` that applies one [`Derivative`].
 struct DerivativeKernel<T>(Derivative<T>);
 
 impl<T: Element> BinaryKernel<T> for DerivativeKernel<T> {

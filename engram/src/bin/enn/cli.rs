@@ -272,8 +272,8 @@ pub struct TrainArgs {
     #[arg(long, value_name = "DIR", default_value = "enn-runs")]
     pub out: PathBuf,
 
-    /// Where to train: `cpu`, `opencl` (the device that TENSOR_OPENCL_DEVICE names, 0:0 by
-    /// default) or `opencl:P:D` (device D of platform P). OpenCL needs a build with
+    /// Device to train on: `cpu`, `opencl` (the device that TENSOR_OPENCL_DEVICE names, 0:0
+    /// by default) or `opencl:P:D` (device D of platform P). OpenCL needs a build with
     /// `--features engram/opencl`.
     #[arg(long, value_name = "DEVICE", default_value = "cpu")]
     pub device: String,
